@@ -7,6 +7,18 @@ G_BEGIN_DECLS
 
 #define ICTO_CORE_ERROR (icto_core_error_quark ())
 
+/**
+ * IctoCoreError:
+ * @ICTO_CORE_ERROR_NO_RECORDING: an operation needs an open recording
+ * @ICTO_CORE_ERROR_INVALID: an argument (time, montage name, filter, size) is not valid
+ * @ICTO_CORE_ERROR_OUTPUT: an output file could not be written
+ */
+typedef enum {
+  ICTO_CORE_ERROR_NO_RECORDING,
+  ICTO_CORE_ERROR_INVALID,
+  ICTO_CORE_ERROR_OUTPUT,
+} IctoCoreError;
+
 GQuark icto_core_error_quark (void);
 
 G_END_DECLS

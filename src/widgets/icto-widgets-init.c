@@ -5,9 +5,27 @@
 
 #include <gtk/gtk.h>
 
-#include "icto-widgets-init.h"
+#include "icto-resources.h"
+#include "widgets/icto-channel-labels.h"
+#include "widgets/icto-overview-strip.h"
+#include "widgets/icto-time-ruler.h"
+#include "widgets/icto-trace-area.h"
+#include "widgets/icto-trace-view.h"
+#include "widgets/icto-widgets-init.h"
 
 void
 icto_widgets_init (void)
 {
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      icto_register_resource ();
+      g_type_ensure (ICTO_TYPE_CHANNEL_LABELS);
+      g_type_ensure (ICTO_TYPE_OVERVIEW_STRIP);
+      g_type_ensure (ICTO_TYPE_TIME_RULER);
+      g_type_ensure (ICTO_TYPE_TRACE_AREA);
+      g_type_ensure (ICTO_TYPE_TRACE_VIEW);
+      g_once_init_leave (&once, 1);
+    }
 }

@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Registers the widget types so GtkBuilder templates can name them. */
+/* Registers the UI resources (templates, menus, shortcuts, CSS) and the
+ * widget types so GtkBuilder templates can name them.  Idempotent. */
 void icto_widgets_init (void);
 
 G_END_DECLS

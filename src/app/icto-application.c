@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "icto-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "app/icto-application.h"
+#include "app/icto-window.h"
+
+struct _IctoApplication
+{
+  AdwApplication  parent_instance;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (IctoApplication, icto_application, ADW_TYPE_APPLICATION)
+
+static const struct {
+  const char *action;
+  const char *accels[4];
+} accels[] = {
+  { "app.quit",                    { "<Control>q", NULL } },
+  { "window.close",                { "<Control>w", NULL } },
+  { "win.open",                    { "<Control>o", NULL } },
+  { "win.go-to-time",              { "<Control>g", NULL } },
+  { "win.page-forward",            { "Page_Down", "Right", NULL } },
+  { "win.page-back",               { "Page_Up", "Left", NULL } },
+  { "win.step-forward",            { "<Shift>Right", NULL } },
+  { "win.step-back",               { "<Shift>Left", NULL } },
+  { "win.go-start",                { "Home", NULL } },
+  { "win.go-end",                  { "End", NULL } },
+  { "win.sensitivity-increase",    { "plus", "equal", "KP_Add", NULL } },
+  { "win.sensitivity-decrease",    { "minus", "KP_Subtract", NULL } },
+  { "win.shorter-page",            { "bracketleft", NULL } },
+  { "win.longer-page",             { "bracketright", NULL } },
+  { "win.montage::referential",    { "<Control>1", NULL } },
+  { "win.montage::average",        { "<Control>2", NULL } },
+  { "win.montage::bipolar",        { "<Control>3", NULL } },
+  { "win.montage::local",          { "<Control>4", NULL } },
+  { "win.show-help-overlay",       { "<Control>question", NULL } },
+};
+
+static IctoWindow *
+get_window (IctoApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (ICTO_IS_WINDOW (window))
+    return ICTO_WINDOW (window);
+  return icto_window_new (self);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  IctoApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* close each window so it can save its state */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+      gtk_window_close (windows->data);
+      windows = next;
+    }
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  IctoApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *developers[] = { _("The Ictoscope contributors"), NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Ictoscope"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Review intracranial EEG with the MVPFormer foundation model"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+icto_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_window (ICTO_APPLICATION (app))));
+}
+
+static void
+icto_application_open (GApplication  *app,
+                       GFile        **files,
+                       int            n_files,
+                       const char    *hint)
+{
+  IctoApplication *self = ICTO_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      /* the first file goes to the current window, others to new windows */
+      IctoWindow *window = i == 0 ? get_window (self) : icto_window_new (self);
+
+      icto_window_open (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+icto_application_startup (GApplication *app)
+{
+  IctoApplication *self = ICTO_APPLICATION (app);
+  static const GActionEntry entries[] = {
+    { "quit", quit_action },
+    { "about", about_action },
+  };
+
+  G_APPLICATION_CLASS (icto_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+}
+
+static void
+icto_application_dispose (GObject *object)
+{
+  IctoApplication *self = ICTO_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (icto_application_parent_class)->dispose (object);
+}
+
+static void
+icto_application_class_init (IctoApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = icto_application_dispose;
+  app_class->activate = icto_application_activate;
+  app_class->open = icto_application_open;
+  app_class->startup = icto_application_startup;
+}
+
+static void
+icto_application_init (IctoApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID_BASE, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
+  else
+    g_debug ("GSettings schema %s not installed; using defaults", APP_ID_BASE);
+}
+
+IctoApplication *
+icto_application_new (const char        *application_id,
+                      GApplicationFlags  flags)
+{
+  return g_object_new (ICTO_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", flags,
+                       "resource-base-path", "/io/github/ictoscope/Ictoscope",
+                       NULL);
+}
+
+GSettings *
+icto_application_get_settings (IctoApplication *self)
+{
+  g_return_val_if_fail (ICTO_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

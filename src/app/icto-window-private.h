@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "app/icto-window.h"
+#include "core/icto-job.h"
+#include "widgets/icto-overview-strip.h"
+
+G_BEGIN_DECLS
+
+struct _IctoWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkStack             *stack;
+  GtkSpinner           *spinner;
+  GtkWidget            *nav_box;
+  IctoTraceView        *trace_view;
+  IctoOverviewStrip    *overview;
+  GtkLabel             *position_label;
+  GtkLabel             *readout_label;
+  GMenu                *recent_section;
+  GMenu                *sensitivity_section;
+  GMenu                *duration_section;
+
+  IctoSession          *session;
+  GSettings            *settings;     /* NULL without an installed schema */
+  GCancellable         *open_cancellable;
+  IctoJob              *overview_job;
+  GtkFileChooserNative *chooser;
+  GtkRecentManager     *recent;
+  gulong                recent_changed_id;
+  char                 *last_toast;
+  char                 *filter;       /* "off", "review", "hfo80", "hfo250", "custom" */
+  gboolean              ppm_from_settings;
+};
+
+void _icto_window_class_actions_init (GtkWidgetClass *widget_class);
+void _icto_window_actions_update     (IctoWindow     *self);
+void _icto_window_apply_filter       (IctoWindow     *self,
+                                      const char     *name);
+
+G_END_DECLS

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "icto-inference"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/icto-core-error.h"
+#include "core/icto-inference.h"
+#include "model/icto-model-state.h"
+#include "signal/icto-resample.h"
+
+#define MODEL_RATE   512
+#define SEGMENT_S    5
+#define SEGMENT_LEN  (MODEL_RATE * SEGMENT_S)
+#define WINDOW_T     25
+
+typedef struct {
+  guint  first, count;     /* channels [first, first + count) of the channel list */
+  float *prev_x;           /* [T, count, L] resampled samples of the previous window */
+  float *prev_enc;         /* [T, count, D] */
+  gboolean have_prev;
+} Group;
+
+guint
+icto_inference_count_windows (double duration_s)
+{
+  double full = (double) WINDOW_T * SEGMENT_S;
+
+  if (duration_s < SEGMENT_S)
+    return 0;
+  if (duration_s < full)
+    return 1;
+  return (guint) floor ((duration_s - full) / SEGMENT_S + 1e-9) + 1;
+}
+
+static gboolean
+abort_cb (gpointer user_data)
+{
+  return g_cancellable_is_cancelled (user_data);
+}
+
+static gboolean
+run_windows (IctoRecording               *recording,
+                    IctoModel                   *model,
+                    const IctoInferenceOptions  *options,
+                    IctoInferenceWindowFunc      window_func,
+                    IctoInferenceProgressFunc    progress_func,
+                    gpointer                     user_data,
+                    GCancellable                *cancellable,
+                    GError                     **error)
+{
+  const IctoModelConfig *cfg;
+  g_autoptr(IctoModelState) st = NULL;
+  g_autofree guint *chans = NULL;
+  g_autofree Group *groups = NULL;
+  g_autofree float *raw = NULL;
+  g_autofree float *win = NULL;       /* [n_channels, T * L] resampled */
+  g_autofree float *x = NULL;         /* [T, Cg, L] */
+  g_autofree float *enc = NULL;       /* [T, Cg, D] */
+  g_autofree float *pack_x = NULL;
+  g_autofree float *pack_enc = NULL;
+  g_autofree int *pack_idx = NULL;
+  g_autofree float *agreement = NULL;
+  double total_s, start_s, end_s, span;
+  guint n_ch, n_groups, n_windows, max_group = 0;
+  int T, D, threads;
+  gsize max_in = 0;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (ICTO_IS_RECORDING (recording), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  cfg = icto_model_get_config (model);
+  D = cfg->n_embd;
+  if (cfg->segment_len != SEGMENT_LEN)
+    {
+      g_set_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
+                   _("The model takes segments of %d samples; inference cuts 5 s at 512 Hz (%d samples)"),
+                   cfg->segment_len, SEGMENT_LEN);
+      return FALSE;
+    }
+
+  total_s = icto_ticks_to_seconds (icto_recording_get_duration (recording));
+  start_s = options->start_s;
+  end_s = options->duration_s > 0 ? MIN (total_s, start_s + options->duration_s) : total_s;
+  span = end_s - start_s;
+  if (!(start_s >= 0) || span < SEGMENT_S)
+    {
+      g_set_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
+                   _("The range from %.3f s to %.3f s is shorter than one 5-s segment; "
+                     "the model needs at least 5 s of recording"), start_s, end_s);
+      return FALSE;
+    }
+  T = span >= WINDOW_T * SEGMENT_S ? WINDOW_T : (int) floor (span / SEGMENT_S + 1e-9);
+  n_windows = icto_inference_count_windows (span);
+  if (T > cfg->n_positions)
+    {
+      g_set_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
+                   _("The model handles at most %d segments per window; %d are needed"), cfg->n_positions, T);
+      return FALSE;
+    }
+
+  n_ch = options->channels ? options->n_channels : icto_recording_get_n_signals (recording);
+  if (n_ch == 0)
+    {
+      g_set_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID, _("No channels to run the model on"));
+      return FALSE;
+    }
+  chans = g_new (guint, n_ch);
+  for (guint i = 0; i < n_ch; i++)
+    {
+      chans[i] = options->channels ? options->channels[i] : i;
+      if (chans[i] >= icto_recording_get_n_signals (recording))
+        {
+          g_set_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
+                       _("Channel index %u is not a data signal of the recording"), chans[i]);
+          return FALSE;
+        }
+      max_in = MAX (max_in, (gsize) (T * SEGMENT_S * icto_recording_get_signal (recording, chans[i])->sample_rate) + 1);
+    }
+
+  /* groups of consecutive channels, near-equal sizes */
+  n_groups = (n_ch + cfg->n_channels - 1) / cfg->n_channels;
+  groups = g_new0 (Group, n_groups);
+  for (guint k = 0; k < n_groups; k++)
+    {
+      groups[k].first = (guint) ((guint64) k * n_ch / n_groups);
+      groups[k].count = (guint) ((guint64) (k + 1) * n_ch / n_groups) - groups[k].first;
+      max_group = MAX (max_group, groups[k].count);
+    }
+
+  threads = options->n_threads > 0 ? options->n_threads : (int) MAX (1, g_get_num_processors ());
+  st = icto_model_state_new (model, threads);
+  if (cancellable != NULL)
+    icto_model_state_set_callbacks (st, NULL, abort_cb, cancellable);
+
+  raw = g_new (float, max_in);
+  win = g_new (float, (gsize) n_ch * T * SEGMENT_LEN);
+  x = g_new (float, (gsize) T * max_group * SEGMENT_LEN);
+  enc = g_new (float, (gsize) T * max_group * D);
+  pack_x = g_new (float, (gsize) T * max_group * SEGMENT_LEN);
+  pack_enc = g_new (float, (gsize) T * max_group * D);
+  pack_idx = g_new (int, (gsize) T * max_group);
+  agreement = g_new (float, n_ch);
+  for (guint k = 0; k < n_groups; k++)
+    {
+      groups[k].prev_x = g_new (float, (gsize) T * groups[k].count * SEGMENT_LEN);
+      groups[k].prev_enc = g_new (float, (gsize) T * groups[k].count * D);
+    }
+
+  for (guint w = 0; ok && w < n_windows; w++)
+    {
+      double b = start_s + (double) w * SEGMENT_S;
+      gint64 b_ticks = icto_seconds_to_ticks (b);
+      gboolean usable = TRUE;
+      IctoInferenceWindow result = { 0 };
+      float prob = NAN;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      /* read and resample every channel over the whole window */
+      for (guint i = 0; usable && i < n_ch; i++)
+        {
+          double fs = icto_recording_get_signal (recording, chans[i])->sample_rate;
+          gsize n_in = (gsize) ((double) T * SEGMENT_LEN * fs / MODEL_RATE);
+
+          if (n_in < 1)
+            usable = FALSE;
+          else if (icto_recording_get_n_gaps (recording) == 0)
+            {
+              /* continuous file: stored sample int(b fs) onwards, as the official loader */
+              gint64 first = (gint64) (b * fs);
+
+              if (first + (gint64) n_in > icto_recording_get_n_samples (recording, chans[i]))
+                usable = FALSE;
+              else if (!icto_recording_read_samples (recording, chans[i], first, n_in, raw, error))
+                {
+                  ok = FALSE;
+                  break;
+                }
+            }
+          else if (!icto_recording_read_range (recording, chans[i], b_ticks, n_in, raw, NULL, error))
+            {
+              ok = FALSE;
+              break;
+            }
+          for (gsize k = 0; usable && k < n_in; k++)
+            if (!isfinite (raw[k]))
+              usable = FALSE;
+          if (usable)
+            icto_resample_linear (raw, n_in, win + (gsize) i * T * SEGMENT_LEN, (gsize) T * SEGMENT_LEN);
+        }
+      if (!ok)
+        break;
+      if (!usable)
+        {
+          for (guint k = 0; k < n_groups; k++)
+            groups[k].have_prev = FALSE;
+          if (progress_func)
+            progress_func (w + 1, n_windows, user_data);
+          continue;
+        }
+
+      for (guint k = 0; ok && k < n_groups; k++)
+        {
+          Group *g = &groups[k];
+          int C = (int) g->count;
+          int n_pack = 0;
+          g_autoptr(IctoModelOutput) out = NULL;
+
+          for (int t = 0; t < T; t++)
+            for (int c = 0; c < C; c++)
+              {
+                gsize n = (gsize) t * C + c;
+                float *dst = x + n * SEGMENT_LEN;
+
+                memcpy (dst, win + ((gsize) (g->first + c) * T + t) * SEGMENT_LEN, sizeof (float) * SEGMENT_LEN);
+                /* the same samples one segment earlier in the previous window: reuse */
+                if (g->have_prev && t + 1 < T &&
+                    memcmp (dst, g->prev_x + ((gsize) (t + 1) * C + c) * SEGMENT_LEN, sizeof (float) * SEGMENT_LEN) == 0)
+                  memcpy (enc + n * D, g->prev_enc + ((gsize) (t + 1) * C + c) * D, sizeof (float) * D);
+                else
+                  {
+                    memcpy (pack_x + (gsize) n_pack * SEGMENT_LEN, dst, sizeof (float) * SEGMENT_LEN);
+                    pack_idx[n_pack++] = (int) n;
+                  }
+              }
+          if (n_pack > 0)
+            {
+              if (!icto_model_encode (st, pack_x, n_pack, pack_enc, error))
+                {
+                  ok = FALSE;
+                  break;
+                }
+              for (int i = 0; i < n_pack; i++)
+                memcpy (enc + (gsize) pack_idx[i] * D, pack_enc + (gsize) i * D, sizeof (float) * D);
+            }
+          out = icto_model_forward_encoded (st, enc, T, C, ICTO_FORWARD_DEFAULT, error);
+          if (out == NULL)
+            {
+              ok = FALSE;
+              break;
+            }
+          memcpy (g->prev_x, x, sizeof (float) * (gsize) T * C * SEGMENT_LEN);
+          memcpy (g->prev_enc, enc, sizeof (float) * (gsize) T * C * D);
+          g->have_prev = TRUE;
+
+          if (out->has_class)
+            prob = isnan (prob) ? out->class_probs[1] : MAX (prob, out->class_probs[1]);
+          for (int c = 0; c < C; c++)
+            agreement[g->first + c] = out->agreement ? out->agreement[(gsize) (T - 2) * C + c] : NAN;
+        }
+      if (!ok)
+        break;
+
+      result.index = w;
+      result.start_s = b;
+      result.end_s = b + (double) T * SEGMENT_S;
+      result.n_segments = T;
+      result.seizure_prob = prob;
+      result.n_channels = n_ch;
+      result.agreement = agreement;
+      if (window_func != NULL && !window_func (&result, user_data))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+          ok = FALSE;
+        }
+      if (progress_func)
+        progress_func (w + 1, n_windows, user_data);
+    }
+
+  for (guint k = 0; k < n_groups; k++)
+    {
+      g_free (groups[k].prev_x);
+      g_free (groups[k].prev_enc);
+    }
+  return ok;
+}
+
+gboolean
+icto_inference_run (IctoRecording               *recording,
+                    IctoModel                   *model,
+                    const IctoInferenceOptions  *options,
+                    IctoInferenceWindowFunc      window_func,
+                    IctoInferenceProgressFunc    progress_func,
+                    gpointer                     user_data,
+                    GCancellable                *cancellable,
+                    GError                     **error)
+{
+  GError *local = NULL;
+
+  g_return_val_if_fail (ICTO_IS_RECORDING (recording), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  if (run_windows (recording, model, options, window_func, progress_func, user_data, cancellable, &local))
+    return TRUE;
+  /* the model's own cancellation code becomes the usual GIO one */
+  if (g_error_matches (local, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_CANCELLED))
+    {
+      g_clear_error (&local);
+      g_set_error_literal (&local, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+    }
+  g_propagate_error (error, local);
+  return FALSE;
+}

@@ -1,0 +1,1364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "icto-session"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/icto-core-error.h"
+#include "core/icto-page-filter.h"
+#include "core/icto-session.h"
+
+typedef struct {
+  guint    n_signals;
+  float  **sig_buf;
+  gsize   *sig_cap;
+  gsize   *sig_len;
+  float  **ref_buf;
+  gsize   *ref_cap;
+  guint    n_ref_buf;
+  float   *out_buf;
+  gsize    out_cap;
+} PageScratch;
+
+struct _IctoSession
+{
+  GObject            parent_instance;
+
+  IctoRecording     *recording;
+  IctoMontageLayout *layout;
+
+  gint64             start;
+  double             page_duration;
+  double             sensitivity;
+  double             pixels_per_mm;
+  IctoMontageChoice    montage;
+  double             highpass;
+  double             lowpass;
+  int                notch;
+  gboolean           color_by_shaft;
+
+  /* per recorded signal */
+  guint              n_signals;
+  gboolean          *hidden;
+  gboolean          *bad;
+  double            *gain;
+  guint             *order;        /* display position -> signal */
+  guint             *shaft_index;  /* signal -> shaft number (colour) */
+
+  /* scratch buffers of the last fetch, reused by the next one (any thread) */
+  GMutex             scratch_lock;
+  PageScratch       *spare_scratch;
+};
+
+G_DEFINE_FINAL_TYPE (IctoSession, icto_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_RECORDING,
+  PROP_START,
+  PROP_PAGE_DURATION,
+  PROP_SENSITIVITY,
+  PROP_PIXELS_PER_MM,
+  PROP_MONTAGE,
+  PROP_COLOR_BY_SHAFT,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const double sensitivity_presets[] = {
+  1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000,
+};
+
+const double *
+icto_sensitivity_presets (guint *n)
+{
+  if (n != NULL)
+    *n = G_N_ELEMENTS (sensitivity_presets);
+  return sensitivity_presets;
+}
+
+double
+icto_sensitivity_step (double current,
+                       int    steps)
+{
+  guint n = G_N_ELEMENTS (sensitivity_presets);
+  int i;
+
+  /* the nearest preset at or below (steps < 0) / at or above (steps > 0) */
+  if (steps > 0)
+    {
+      for (i = 0; i < (int) n && sensitivity_presets[i] <= current * (1 + 1e-9); i++)
+        ;
+      i = MIN ((int) n - 1, i + steps - 1);
+    }
+  else if (steps < 0)
+    {
+      for (i = (int) n - 1; i >= 0 && sensitivity_presets[i] >= current * (1 - 1e-9); i--)
+        ;
+      i = MAX (0, i + steps + 1);
+    }
+  else
+    return current;
+  return sensitivity_presets[i];
+}
+
+static void
+emit_changed (IctoSession *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static PageScratch *
+scratch_new (guint n_signals)
+{
+  PageScratch *scratch = g_new0 (PageScratch, 1);
+
+  scratch->n_signals = n_signals;
+  scratch->sig_buf = g_new0 (float *, MAX (n_signals, 1));
+  scratch->sig_cap = g_new0 (gsize, MAX (n_signals, 1));
+  scratch->sig_len = g_new0 (gsize, MAX (n_signals, 1));
+  return scratch;
+}
+
+static void
+scratch_free (PageScratch *scratch)
+{
+  if (scratch == NULL)
+    return;
+  for (guint i = 0; i < scratch->n_signals; i++)
+    g_free (scratch->sig_buf[i]);
+  for (guint i = 0; i < scratch->n_ref_buf; i++)
+    g_free (scratch->ref_buf[i]);
+  g_free (scratch->sig_buf);
+  g_free (scratch->sig_cap);
+  g_free (scratch->sig_len);
+  g_free (scratch->ref_buf);
+  g_free (scratch->ref_cap);
+  g_free (scratch->out_buf);
+  g_free (scratch);
+}
+
+static void
+free_scratch (IctoSession *self)
+{
+  g_mutex_lock (&self->scratch_lock);
+  g_clear_pointer (&self->spare_scratch, scratch_free);
+  g_mutex_unlock (&self->scratch_lock);
+}
+
+/* Takes the spare scratch when it fits @n_signals, else a new one.  Any thread. */
+static PageScratch *
+take_scratch (IctoSession *self,
+              guint        n_signals)
+{
+  PageScratch *scratch;
+
+  g_mutex_lock (&self->scratch_lock);
+  scratch = g_steal_pointer (&self->spare_scratch);
+  g_mutex_unlock (&self->scratch_lock);
+  if (scratch != NULL && scratch->n_signals != n_signals)
+    g_clear_pointer (&scratch, scratch_free);
+  return scratch != NULL ? scratch : scratch_new (n_signals);
+}
+
+/* Keeps @scratch for the next fetch.  Any thread. */
+static void
+give_scratch (IctoSession *self,
+              PageScratch *scratch)
+{
+  g_mutex_lock (&self->scratch_lock);
+  if (self->spare_scratch == NULL)
+    {
+      self->spare_scratch = scratch;
+      scratch = NULL;
+    }
+  g_mutex_unlock (&self->scratch_lock);
+  scratch_free (scratch);
+}
+
+static void
+free_channels (IctoSession *self)
+{
+  free_scratch (self);
+  g_clear_pointer (&self->hidden, g_free);
+  g_clear_pointer (&self->bad, g_free);
+  g_clear_pointer (&self->gain, g_free);
+  g_clear_pointer (&self->order, g_free);
+  g_clear_pointer (&self->shaft_index, g_free);
+  g_clear_pointer (&self->layout, icto_montage_layout_free);
+  self->n_signals = 0;
+}
+
+static void
+invalidate_layout (IctoSession *self)
+{
+  g_clear_pointer (&self->layout, icto_montage_layout_free);
+}
+
+static void
+ensure_layout (IctoSession *self)
+{
+  if (self->layout == NULL && self->recording != NULL)
+    self->layout = icto_montage_layout_new (self->recording, self->montage, self->bad);
+}
+
+static gint64
+clamp_start (IctoSession *self,
+             gint64       start)
+{
+  gint64 page;
+  gint64 duration;
+
+  if (self->recording == NULL)
+    return MAX (start, 0);
+  page = icto_session_get_page_ticks (self);
+  duration = icto_recording_get_duration (self->recording);
+  if (start > duration - page)
+    start = duration - page;
+  if (start < 0)
+    start = 0;
+  return start;
+}
+
+static gboolean
+ensure_buffer (float **buf,
+               gsize  *cap,
+               gsize   n)
+{
+  if (*cap < n)
+    {
+      g_free (*buf);
+      *buf = g_try_new (float, n);
+      *cap = *buf != NULL ? n : 0;
+    }
+  return *buf != NULL;
+}
+
+static void
+icto_session_finalize (GObject *object)
+{
+  IctoSession *self = ICTO_SESSION (object);
+
+  free_channels (self);
+  g_clear_object (&self->recording);
+  g_mutex_clear (&self->scratch_lock);
+  G_OBJECT_CLASS (icto_session_parent_class)->finalize (object);
+}
+
+static void
+icto_session_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  IctoSession *self = ICTO_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECORDING:
+      g_value_set_object (value, self->recording);
+      break;
+    case PROP_START:
+      g_value_set_int64 (value, self->start);
+      break;
+    case PROP_PAGE_DURATION:
+      g_value_set_double (value, self->page_duration);
+      break;
+    case PROP_SENSITIVITY:
+      g_value_set_double (value, self->sensitivity);
+      break;
+    case PROP_PIXELS_PER_MM:
+      g_value_set_double (value, self->pixels_per_mm);
+      break;
+    case PROP_MONTAGE:
+      g_value_set_string (value, icto_montage_kind_to_string (self->montage));
+      break;
+    case PROP_COLOR_BY_SHAFT:
+      g_value_set_boolean (value, self->color_by_shaft);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+icto_session_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  IctoSession *self = ICTO_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECORDING:
+      icto_session_set_recording (self, g_value_get_object (value));
+      break;
+    case PROP_START:
+      icto_session_set_start (self, g_value_get_int64 (value));
+      break;
+    case PROP_PAGE_DURATION:
+      icto_session_set_page_duration (self, g_value_get_double (value));
+      break;
+    case PROP_SENSITIVITY:
+      icto_session_set_sensitivity (self, g_value_get_double (value));
+      break;
+    case PROP_PIXELS_PER_MM:
+      icto_session_set_pixels_per_mm (self, g_value_get_double (value));
+      break;
+    case PROP_MONTAGE:
+      {
+        IctoMontageChoice kind;
+        if (icto_montage_kind_from_string (g_value_get_string (value), &kind))
+          icto_session_set_montage (self, kind);
+        else
+          g_warning ("Unknown montage “%s”", g_value_get_string (value));
+      }
+      break;
+    case PROP_COLOR_BY_SHAFT:
+      icto_session_set_color_by_shaft (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+icto_session_class_init (IctoSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = icto_session_finalize;
+  object_class->get_property = icto_session_get_property;
+  object_class->set_property = icto_session_set_property;
+
+  properties[PROP_RECORDING] =
+    g_param_spec_object ("recording", NULL, NULL, ICTO_TYPE_RECORDING,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_START] =
+    g_param_spec_int64 ("start", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAGE_DURATION] =
+    g_param_spec_double ("page-duration", NULL, NULL,
+                         ICTO_SESSION_MIN_PAGE_DURATION, ICTO_SESSION_MAX_PAGE_DURATION,
+                         ICTO_SESSION_DEFAULT_PAGE_DURATION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SENSITIVITY] =
+    g_param_spec_double ("sensitivity", NULL, NULL, 0.1, 10000, ICTO_SESSION_DEFAULT_SENSITIVITY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PIXELS_PER_MM] =
+    g_param_spec_double ("pixels-per-mm", NULL, NULL, 0.5, 100, 96.0 / 25.4,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MONTAGE] =
+    g_param_spec_string ("montage", NULL, NULL, "referential",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COLOR_BY_SHAFT] =
+    g_param_spec_boolean ("color-by-shaft", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * IctoSession::changed:
+   * Emitted after anything that changes what a page shows.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+icto_session_init (IctoSession *self)
+{
+  g_mutex_init (&self->scratch_lock);
+  self->page_duration = ICTO_SESSION_DEFAULT_PAGE_DURATION;
+  self->sensitivity = ICTO_SESSION_DEFAULT_SENSITIVITY;
+  self->pixels_per_mm = 96.0 / 25.4;
+  self->montage = ICTO_MONTAGE_KIND_REFERENTIAL;
+}
+
+IctoSession *
+icto_session_new (void)
+{
+  return g_object_new (ICTO_TYPE_SESSION, NULL);
+}
+
+void
+icto_session_set_recording (IctoSession   *self,
+                            IctoRecording *recording)
+{
+  g_autoptr(GHashTable) shafts = NULL;
+
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (recording == NULL || ICTO_IS_RECORDING (recording));
+
+  if (recording == self->recording)
+    return;
+  free_channels (self);
+  g_set_object (&self->recording, recording);
+  self->start = 0;
+
+  if (recording != NULL)
+    {
+      self->n_signals = icto_recording_get_n_signals (recording);
+      self->hidden = g_new0 (gboolean, MAX (self->n_signals, 1));
+      self->bad = g_new0 (gboolean, MAX (self->n_signals, 1));
+      self->gain = g_new (double, MAX (self->n_signals, 1));
+      self->order = g_new (guint, MAX (self->n_signals, 1));
+      self->shaft_index = g_new (guint, MAX (self->n_signals, 1));
+      shafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < self->n_signals; i++)
+        {
+          const IctoSignalInfo *info = icto_recording_get_signal (recording, i);
+          g_autofree char *group = icto_label_split (info->label, NULL);
+          gpointer idx;
+
+          self->gain[i] = 1.0;
+          self->order[i] = i;
+          if (!g_hash_table_lookup_extended (shafts, group, NULL, &idx))
+            {
+              idx = GUINT_TO_POINTER (g_hash_table_size (shafts));
+              g_hash_table_insert (shafts, g_steal_pointer (&group), idx);
+            }
+          self->shaft_index[i] = GPOINTER_TO_UINT (idx);
+        }
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START]);
+  emit_changed (self);
+}
+
+IctoRecording *
+icto_session_get_recording (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
+  return self->recording;
+}
+
+gboolean
+icto_session_open (IctoSession  *self,
+                   const char   *path,
+                   GError      **error)
+{
+  g_autoptr(IctoRecording) recording = NULL;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  recording = icto_recording_open (path, error);
+  if (recording == NULL)
+    return FALSE;
+  icto_session_set_recording (self, recording);
+  return TRUE;
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(IctoRecording) recording = NULL;
+  GError *error = NULL;
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("“%s” is not a local file; copy it to this computer first"), uri);
+      return;
+    }
+  recording = icto_recording_open (path, &error);
+  if (recording == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* computing the fingerprint here keeps the first page fast later */
+  (void) icto_recording_get_fingerprint (recording);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, g_steal_pointer (&recording), g_object_unref);
+}
+
+void
+icto_session_open_async (IctoSession         *self,
+                         GFile               *file,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, icto_session_open_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, open_thread);
+}
+
+gboolean
+icto_session_open_finish (IctoSession   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_autoptr(IctoRecording) recording = NULL;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  recording = g_task_propagate_pointer (G_TASK (result), error);
+  if (recording == NULL)
+    return FALSE;
+  icto_session_set_recording (self, recording);
+  return TRUE;
+}
+
+gint64
+icto_session_get_start (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), 0);
+  return self->start;
+}
+
+void
+icto_session_set_start (IctoSession *self,
+                        gint64       start)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  start = clamp_start (self, start);
+  if (start == self->start)
+    return;
+  self->start = start;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START]);
+  emit_changed (self);
+}
+
+void
+icto_session_page (IctoSession *self,
+                   double       pages)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  icto_session_set_start (self, self->start + (gint64) (pages * (double) icto_session_get_page_ticks (self)));
+}
+
+gint64
+icto_session_get_page_ticks (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), 0);
+  return icto_seconds_to_ticks (self->page_duration);
+}
+
+double
+icto_session_get_page_duration (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), ICTO_SESSION_DEFAULT_PAGE_DURATION);
+  return self->page_duration;
+}
+
+void
+icto_session_set_page_duration (IctoSession *self,
+                                double       seconds)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  if (!isfinite (seconds))
+    return;
+  seconds = CLAMP (seconds, ICTO_SESSION_MIN_PAGE_DURATION, ICTO_SESSION_MAX_PAGE_DURATION);
+  if (seconds == self->page_duration)
+    return;
+  self->page_duration = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_DURATION]);
+  {
+    gint64 start = clamp_start (self, self->start);
+    if (start != self->start)
+      {
+        self->start = start;
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START]);
+      }
+  }
+  emit_changed (self);
+}
+
+double
+icto_session_get_sensitivity (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), ICTO_SESSION_DEFAULT_SENSITIVITY);
+  return self->sensitivity;
+}
+
+void
+icto_session_set_sensitivity (IctoSession *self,
+                              double       uv_per_mm)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  if (!isfinite (uv_per_mm))
+    return;
+  uv_per_mm = CLAMP (uv_per_mm, 0.1, 10000);
+  if (uv_per_mm == self->sensitivity)
+    return;
+  self->sensitivity = uv_per_mm;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENSITIVITY]);
+  emit_changed (self);
+}
+
+double
+icto_session_get_pixels_per_mm (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), 96.0 / 25.4);
+  return self->pixels_per_mm;
+}
+
+void
+icto_session_set_pixels_per_mm (IctoSession *self,
+                                double       ppm)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  if (!isfinite (ppm))
+    return;
+  ppm = CLAMP (ppm, 0.5, 100);
+  if (ppm == self->pixels_per_mm)
+    return;
+  self->pixels_per_mm = ppm;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIXELS_PER_MM]);
+  emit_changed (self);
+}
+
+IctoMontageChoice
+icto_session_get_montage (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), ICTO_MONTAGE_KIND_REFERENTIAL);
+  return self->montage;
+}
+
+void
+icto_session_set_montage (IctoSession    *self,
+                          IctoMontageChoice kind)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (kind <= ICTO_MONTAGE_KIND_LOCAL);
+
+  if (kind == self->montage)
+    return;
+  self->montage = kind;
+  invalidate_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONTAGE]);
+  emit_changed (self);
+}
+
+void
+icto_session_set_filter (IctoSession *self,
+                         double       highpass,
+                         double       lowpass,
+                         int          notch)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  highpass = isfinite (highpass) && highpass > 0 ? highpass : 0;
+  lowpass = isfinite (lowpass) && lowpass > 0 ? lowpass : 0;
+  notch = (notch == 50 || notch == 60) ? notch : 0;
+  if (highpass == self->highpass && lowpass == self->lowpass && notch == self->notch)
+    return;
+  self->highpass = highpass;
+  self->lowpass = lowpass;
+  self->notch = notch;
+  emit_changed (self);
+}
+
+void
+icto_session_get_filter (IctoSession *self,
+                         double      *highpass,
+                         double      *lowpass,
+                         int         *notch)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  if (highpass != NULL)
+    *highpass = self->highpass;
+  if (lowpass != NULL)
+    *lowpass = self->lowpass;
+  if (notch != NULL)
+    *notch = self->notch;
+}
+
+char *
+icto_session_describe_filter (IctoSession *self)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
+
+  if (self->highpass > 0 && self->lowpass > 0)
+    g_string_append_printf (s, _("%g–%g Hz"), self->highpass, self->lowpass);
+  else if (self->highpass > 0)
+    g_string_append_printf (s, _("High-pass %g Hz"), self->highpass);
+  else if (self->lowpass > 0)
+    g_string_append_printf (s, _("Low-pass %g Hz"), self->lowpass);
+  if (self->notch > 0)
+    {
+      if (s->len > 0)
+        g_string_append (s, ", ");
+      g_string_append_printf (s, _("notch %d Hz"), self->notch);
+    }
+  if (s->len == 0)
+    g_string_append (s, _("No filter"));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+gboolean
+icto_session_get_color_by_shaft (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), FALSE);
+  return self->color_by_shaft;
+}
+
+void
+icto_session_set_color_by_shaft (IctoSession *self,
+                                 gboolean     color)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  color = !!color;
+  if (color == self->color_by_shaft)
+    return;
+  self->color_by_shaft = color;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR_BY_SHAFT]);
+  emit_changed (self);
+}
+
+gboolean
+icto_session_get_channel_hidden (IctoSession *self,
+                                 guint        signal)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (signal < self->n_signals, FALSE);
+  return self->hidden[signal];
+}
+
+void
+icto_session_set_channel_hidden (IctoSession *self,
+                                 guint        signal,
+                                 gboolean     hidden)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (signal < self->n_signals);
+
+  if (self->hidden[signal] == !!hidden)
+    return;
+  self->hidden[signal] = !!hidden;
+  emit_changed (self);
+}
+
+gboolean
+icto_session_get_channel_bad (IctoSession *self,
+                              guint        signal)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (signal < self->n_signals, FALSE);
+  return self->bad[signal];
+}
+
+void
+icto_session_set_channel_bad (IctoSession *self,
+                              guint        signal,
+                              gboolean     bad)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (signal < self->n_signals);
+
+  if (self->bad[signal] == !!bad)
+    return;
+  self->bad[signal] = !!bad;
+  invalidate_layout (self);
+  emit_changed (self);
+}
+
+double
+icto_session_get_channel_gain (IctoSession *self,
+                               guint        signal)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), 1.0);
+  g_return_val_if_fail (signal < self->n_signals, 1.0);
+  return self->gain[signal];
+}
+
+void
+icto_session_set_channel_gain (IctoSession *self,
+                               guint        signal,
+                               double       factor)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (signal < self->n_signals);
+
+  if (!isfinite (factor) || factor <= 0)
+    return;
+  self->gain[signal] = CLAMP (factor, 0.01, 100);
+  emit_changed (self);
+}
+
+void
+icto_session_set_shaft_gain (IctoSession *self,
+                             const char  *group,
+                             double       factor)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (group != NULL);
+
+  if (!isfinite (factor) || factor <= 0 || self->recording == NULL)
+    return;
+  for (guint i = 0; i < self->n_signals; i++)
+    {
+      g_autofree char *g = icto_label_split (icto_recording_get_signal (self->recording, i)->label, NULL);
+      if (g_str_equal (g, group))
+        self->gain[i] = CLAMP (factor, 0.01, 100);
+    }
+  emit_changed (self);
+}
+
+void
+icto_session_move_channel (IctoSession *self,
+                           guint        signal,
+                           int          delta)
+{
+  guint pos = 0;
+  int target;
+
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (signal < self->n_signals);
+
+  while (pos < self->n_signals && self->order[pos] != signal)
+    pos++;
+  g_assert (pos < self->n_signals);
+  target = CLAMP ((int) pos + delta, 0, (int) self->n_signals - 1);
+  if (target == (int) pos)
+    return;
+  if (target < (int) pos)
+    memmove (&self->order[target + 1], &self->order[target], sizeof (guint) * (pos - target));
+  else
+    memmove (&self->order[pos], &self->order[pos + 1], sizeof (guint) * (target - pos));
+  self->order[target] = signal;
+  emit_changed (self);
+}
+
+void
+icto_session_reset_channels (IctoSession *self)
+{
+  g_return_if_fail (ICTO_IS_SESSION (self));
+
+  for (guint i = 0; i < self->n_signals; i++)
+    {
+      self->order[i] = i;
+      self->hidden[i] = FALSE;
+      self->gain[i] = 1.0;
+    }
+  emit_changed (self);
+}
+
+const IctoMontageLayout *
+icto_session_get_layout (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
+
+  ensure_layout (self);
+  return self->layout;
+}
+
+/* Displayed outputs in display order; returns a new array of output indices. */
+static GArray *
+visible_outputs (IctoSession *self)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  ensure_layout (self);
+  if (self->layout == NULL)
+    return rows;
+  for (guint p = 0; p < self->n_signals; p++)
+    {
+      guint s = self->order[p];
+
+      if (self->hidden[s])
+        continue;
+      for (guint o = 0; o < self->layout->n_outputs; o++)
+        if (self->layout->outputs[o].first == s)
+          g_array_append_val (rows, o);
+    }
+  return rows;
+}
+
+guint
+icto_session_get_n_visible (IctoSession *self)
+{
+  g_autoptr(GArray) rows = NULL;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), 0);
+
+  rows = visible_outputs (self);
+  return rows->len;
+}
+
+int
+icto_session_get_row_signal (IctoSession *self,
+                             guint        row)
+{
+  g_autoptr(GArray) rows = NULL;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), -1);
+
+  rows = visible_outputs (self);
+  if (row >= rows->len)
+    return -1;
+  return (int) self->layout->outputs[g_array_index (rows, guint, row)].first;
+}
+
+/*
+ * A page fetch: everything the worker needs, copied from the session on
+ * the main thread, so the session may change while the page is built.
+ */
+typedef struct {
+  IctoSession       *session;     /* ref: for the scratch buffers */
+  IctoRecording     *recording;
+  IctoMontageLayout *layout;
+  IctoTracePage     *page;        /* metadata filled, columns NAN */
+  guint             *rows;        /* output index of each page row */
+  gint64             pad;
+  double             highpass;
+  double             lowpass;
+  int                notch;
+} PageRequest;
+
+static void
+page_request_free (PageRequest *req)
+{
+  g_clear_object (&req->session);
+  g_clear_object (&req->recording);
+  g_clear_pointer (&req->layout, icto_montage_layout_unref);
+  g_clear_pointer (&req->page, icto_trace_page_unref);
+  g_free (req->rows);
+  g_free (req);
+}
+
+/* Main thread: the request for the current page, or NULL with @error. */
+static PageRequest *
+page_request_new (IctoSession  *self,
+                  guint         n_columns,
+                  GError      **error)
+{
+  g_autoptr(GArray) rows = NULL;
+  PageRequest *req;
+  IctoTracePage *page;
+  gint64 end;
+
+  if (self->recording == NULL)
+    {
+      g_set_error_literal (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_NO_RECORDING,
+                           _("No recording is open"));
+      return NULL;
+    }
+
+  rows = visible_outputs (self);
+  req = g_new0 (PageRequest, 1);
+  req->session = g_object_ref (self);
+  req->recording = g_object_ref (self->recording);
+  req->layout = icto_montage_layout_ref (self->layout);
+  req->rows = g_memdup2 (rows->data, sizeof (guint) * MAX (rows->len, 1));
+  req->highpass = self->highpass;
+  req->lowpass = self->lowpass;
+  req->notch = self->notch;
+  req->pad = icto_page_filter_padding (self->highpass, self->lowpass, self->notch);
+
+  page = req->page = icto_trace_page_new (rows->len, n_columns);
+  page->start = self->start;
+  page->duration = icto_session_get_page_ticks (self);
+  page->recording_duration = icto_recording_get_duration (self->recording);
+  page->pixels_per_mm = self->pixels_per_mm;
+  page->sensitivity_main = self->sensitivity;
+  page->origin = icto_recording_get_start_time (self->recording);
+  if (page->origin != NULL)
+    g_date_time_ref (page->origin);
+  page->title = g_path_get_basename (icto_recording_get_path (self->recording));
+  page->montage = g_strdup (icto_montage_kind_get_title (self->montage));
+  page->filter = icto_session_describe_filter (self);
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const IctoDerivation *d = &self->layout->outputs[req->rows[r]];
+      const IctoSignalInfo *info = icto_recording_get_signal (self->recording, d->first);
+      guint32 shaft = icto_shaft_color (self->shaft_index[d->first]);
+
+      icto_trace_page_set_channel (page, r, d->label, info->read_unit,
+                                   self->color_by_shaft ? shaft : 0x000000,
+                                   shaft,
+                                   self->sensitivity * self->gain[d->first],
+                                   self->bad[d->first]);
+    }
+
+  /* annotations and gaps that touch the page */
+  end = page->start + page->duration;
+  for (guint i = 0; i < icto_recording_get_n_annotations (self->recording); i++)
+    {
+      const IctoEdfAnnotation *a = icto_recording_get_annotation (self->recording, i);
+      gint64 a_end = a->onset + MAX (a->duration, 0);
+
+      if (a_end >= page->start && a->onset < end)
+        icto_trace_page_add_annotation (page, a->onset, a->duration, a->text);
+    }
+  for (guint i = 0; i < icto_recording_get_n_gaps (self->recording); i++)
+    {
+      const IctoGap *g = icto_recording_get_gap (self->recording, i);
+
+      if (g->start + g->duration >= page->start && g->start < end)
+        icto_trace_page_add_gap (page, g->start, g->duration);
+    }
+  return req;
+}
+
+static gboolean
+no_memory (GError **error)
+{
+  g_set_error_literal (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
+                       _("Not enough memory to show this page"));
+  return FALSE;
+}
+
+/* Any thread: reads, filters, re-references and decimates into req->page. */
+static gboolean
+page_request_run (PageRequest   *req,
+                  PageScratch   *sc,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  const IctoMontageLayout *layout = req->layout;
+  IctoTracePage *page = req->page;
+  guint n_signals = icto_recording_get_n_signals (req->recording);
+  g_autofree gboolean *needed = g_new0 (gboolean, MAX (n_signals, 1));
+  g_autofree gboolean *ref_needed = g_new0 (gboolean, MAX (layout->n_references, 1));
+  gboolean filtering = req->highpass > 0 || req->lowpass > 0 || req->notch > 0;
+
+  for (guint r = 0; r < page->n_channels; r++)
+    {
+      const IctoDerivation *d = &layout->outputs[req->rows[r]];
+
+      for (guint t = 0; t < d->n_terms; t++)
+        needed[d->terms[t].signal] = TRUE;
+      if (d->reference >= 0)
+        {
+          const IctoReference *ref = &layout->references[d->reference];
+          ref_needed[d->reference] = TRUE;
+          for (guint k = 0; k < ref->n_signals; k++)
+            needed[ref->signals[k]] = TRUE;
+        }
+    }
+
+  for (guint s = 0; s < n_signals; s++)
+    {
+      const IctoSignalInfo *info;
+      double secs;
+      gsize n;
+
+      if (!needed[s])
+        continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      info = icto_recording_get_signal (req->recording, s);
+      secs = icto_ticks_to_seconds (page->duration + 2 * req->pad);
+      n = MAX ((gsize) ceil (secs * info->sample_rate), 1);
+      if (!ensure_buffer (&sc->sig_buf[s], &sc->sig_cap[s], n))
+        return no_memory (error);
+      if (!icto_recording_read_range (req->recording, s, page->start - req->pad, n,
+                                      sc->sig_buf[s], NULL, error))
+        return FALSE;
+      sc->sig_len[s] = n;
+      if (filtering && info->is_voltage)
+        icto_page_filter_apply (sc->sig_buf[s], n, info->sample_rate,
+                                req->highpass, req->lowpass, req->notch);
+    }
+
+  if (sc->n_ref_buf < layout->n_references)
+    {
+      sc->ref_buf = g_renew (float *, sc->ref_buf, layout->n_references);
+      sc->ref_cap = g_renew (gsize, sc->ref_cap, layout->n_references);
+      for (guint i = sc->n_ref_buf; i < layout->n_references; i++)
+        {
+          sc->ref_buf[i] = NULL;
+          sc->ref_cap[i] = 0;
+        }
+      sc->n_ref_buf = layout->n_references;
+    }
+  for (guint i = 0; i < layout->n_references; i++)
+    {
+      const IctoReference *ref = &layout->references[i];
+      gsize n = sc->sig_len[ref->signals[0]];
+      float inv = 1.0f / (float) ref->n_signals;
+
+      if (!ref_needed[i])
+        continue;
+      for (guint k = 1; k < ref->n_signals; k++)
+        n = MIN (n, sc->sig_len[ref->signals[k]]);
+      if (!ensure_buffer (&sc->ref_buf[i], &sc->ref_cap[i], n))
+        return no_memory (error);
+      memcpy (sc->ref_buf[i], sc->sig_buf[ref->signals[0]], sizeof (float) * n);
+      for (guint k = 1; k < ref->n_signals; k++)
+        {
+          const float *x = sc->sig_buf[ref->signals[k]];
+          float *acc = sc->ref_buf[i];
+          for (gsize j = 0; j < n; j++)
+            acc[j] += x[j];
+        }
+      for (gsize j = 0; j < n; j++)
+        sc->ref_buf[i][j] *= inv;
+    }
+
+  for (guint r = 0; r < page->n_channels; r++)
+    {
+      const IctoDerivation *d = &layout->outputs[req->rows[r]];
+      const IctoSignalInfo *info = icto_recording_get_signal (req->recording, d->first);
+      const float *src;
+      gsize n = sc->sig_len[d->terms[0].signal];
+      gsize skip;
+      gsize shown;
+
+      for (guint t = 1; t < d->n_terms; t++)
+        n = MIN (n, sc->sig_len[d->terms[t].signal]);
+      if (d->n_terms == 1 && d->terms[0].weight == 1.0f && d->reference < 0)
+        src = sc->sig_buf[d->terms[0].signal];   /* as recorded: no copy */
+      else
+        {
+          float *out;
+
+          if (!ensure_buffer (&sc->out_buf, &sc->out_cap, n))
+            return no_memory (error);
+          out = sc->out_buf;
+          {
+            const float *x0 = sc->sig_buf[d->terms[0].signal];
+            float w0 = d->terms[0].weight;
+            for (gsize j = 0; j < n; j++)
+              out[j] = w0 * x0[j];
+          }
+          for (guint t = 1; t < d->n_terms; t++)
+            {
+              const float *x = sc->sig_buf[d->terms[t].signal];
+              float w = d->terms[t].weight;
+              for (gsize j = 0; j < n; j++)
+                out[j] += w * x[j];
+            }
+          if (d->reference >= 0)
+            {
+              const float *ref = sc->ref_buf[d->reference];
+              for (gsize j = 0; j < n; j++)
+                out[j] -= ref[j];
+            }
+          src = out;
+        }
+
+      /* drop the filter padding and decimate what is on the page */
+      skip = (gsize) llround (icto_ticks_to_seconds (req->pad) * info->sample_rate);
+      shown = (gsize) ceil (icto_ticks_to_seconds (page->duration) * info->sample_rate);
+      if (skip > n)
+        skip = n;
+      shown = MIN (shown, n - skip);
+      icto_decimate_columns (src + skip, shown, page->n_columns,
+                             icto_trace_page_min (page, r), icto_trace_page_max (page, r));
+    }
+  return TRUE;
+}
+
+IctoTracePage *
+icto_session_fetch_page (IctoSession  *self,
+                         guint         n_columns,
+                         GError      **error)
+{
+  PageRequest *req;
+  PageScratch *scratch;
+  IctoTracePage *page = NULL;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
+  g_return_val_if_fail (n_columns > 0, NULL);
+
+  ensure_layout (self);
+  req = page_request_new (self, n_columns, error);
+  if (req == NULL)
+    return NULL;
+  scratch = take_scratch (self, icto_recording_get_n_signals (req->recording));
+  if (page_request_run (req, scratch, NULL, error))
+    page = g_steal_pointer (&req->page);
+  give_scratch (self, scratch);
+  page_request_free (req);
+  return page;
+}
+
+static void
+fetch_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PageRequest *req = task_data;
+  PageScratch *scratch = take_scratch (req->session, icto_recording_get_n_signals (req->recording));
+  GError *error = NULL;
+  gboolean ok = page_request_run (req, scratch, cancellable, &error);
+
+  give_scratch (req->session, scratch);
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, icto_trace_page_ref (req->page), (GDestroyNotify) icto_trace_page_unref);
+}
+
+void
+icto_session_fetch_page_async (IctoSession         *self,
+                               guint                n_columns,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  PageRequest *req;
+
+  g_return_if_fail (ICTO_IS_SESSION (self));
+  g_return_if_fail (n_columns > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, icto_session_fetch_page_async);
+  ensure_layout (self);
+  req = page_request_new (self, n_columns, &error);
+  if (req == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, req, (GDestroyNotify) page_request_free);
+  g_task_run_in_thread (task, fetch_thread);
+}
+
+IctoTracePage *
+icto_session_fetch_page_finish (IctoSession   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+icto_session_describe (IctoSession *self)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *filter = NULL;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
+
+  if (self->recording == NULL)
+    return g_strdup (_("No recording open"));
+  base = g_path_get_basename (icto_recording_get_path (self->recording));
+  filter = icto_session_describe_filter (self);
+  return g_strdup_printf (_("Recording %s, from %.1f s to %.1f s, montage %s, %s, %g µV/mm"),
+                          base,
+                          icto_ticks_to_seconds (self->start),
+                          icto_ticks_to_seconds (self->start + icto_session_get_page_ticks (self)),
+                          icto_montage_kind_get_title (self->montage),
+                          filter, self->sensitivity);
+}
+
+gboolean
+icto_session_parse_time (IctoSession  *self,
+                         const char   *text,
+                         gint64       *ticks,
+                         GError      **error)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *stripped = NULL;
+  double fields[3] = { 0 };
+  guint n_parts;
+  double seconds;
+  gint64 t;
+  gint64 duration;
+  GDateTime *origin;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (ticks != NULL, FALSE);
+
+  if (self->recording == NULL)
+    {
+      g_set_error_literal (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_NO_RECORDING,
+                           _("No recording is open"));
+      return FALSE;
+    }
+  stripped = g_strstrip (g_strdup (text));
+  parts = g_strsplit (stripped, ":", -1);
+  n_parts = g_strv_length (parts);
+  if (n_parts < 1 || n_parts > 3 || stripped[0] == '\0')
+    goto invalid;
+  for (guint i = 0; i < n_parts; i++)
+    {
+      char *end = NULL;
+      const char *p = parts[i];
+
+      if (*p == '\0' || !(g_ascii_isdigit (*p) || (*p == '.' && i == n_parts - 1)))
+        goto invalid;
+      fields[i] = g_ascii_strtod (p, &end);
+      if (end == NULL || *end != '\0' || !isfinite (fields[i]) || fields[i] < 0)
+        goto invalid;
+      if (i > 0 && fields[i] >= 60)
+        goto invalid;
+    }
+
+  duration = icto_recording_get_duration (self->recording);
+  origin = icto_recording_get_start_time (self->recording);
+  if (n_parts == 3 && origin != NULL)
+    {
+      double of_day = fields[0] * 3600 + fields[1] * 60 + fields[2];
+      double origin_of_day = g_date_time_get_hour (origin) * 3600.0 + g_date_time_get_minute (origin) * 60.0 +
+                             g_date_time_get_seconds (origin);
+
+      if (fields[0] >= 24)
+        goto invalid;
+      seconds = of_day - origin_of_day;
+      if (seconds < 0)
+        seconds += 86400;  /* after midnight */
+    }
+  else if (n_parts == 3)
+    seconds = fields[0] * 3600 + fields[1] * 60 + fields[2];
+  else if (n_parts == 2)
+    seconds = fields[0] * 60 + fields[1];
+  else
+    seconds = fields[0];
+
+  t = icto_seconds_to_ticks (seconds);
+  if (t < 0 || t > duration)
+    {
+      g_set_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
+                   _("%s is outside the recording, which lasts %.1f s"), stripped,
+                   icto_ticks_to_seconds (duration));
+      return FALSE;
+    }
+  *ticks = t;
+  return TRUE;
+
+invalid:
+  g_set_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
+               _("“%s” is not a time: type a clock time such as 10:32:05 or seconds such as 125"),
+               text);
+  return FALSE;
+}

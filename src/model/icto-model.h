@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "model/icto-model-error.h"
+
+G_BEGIN_DECLS
+
+/*
+ * IctoModel: the weights of one MVPFormer (../shared/docs/mvpformer-spec.md),
+ * read-only after loading and shared by reference between any number of
+ * IctoModelState (one per worker thread).
+ *
+ * The model file is safetensors with the official state-dict names and the
+ * configuration as strings in `__metadata__` (keys below).  Tensors may be
+ * F32, F16, BF16 (or F64); all are converted to float32 once at load
+ * (F32 tensors at 4-byte aligned offsets that need no change are used in
+ * place from the read-only mapping).  LoRA adapters present in any of the
+ * files are folded into q_attn and the value half of c_attn (spec §8).
+ */
+
+typedef struct {
+  int    n_embd;          /* D */
+  int    n_layer;
+  int    n_head;          /* H */
+  int    n_head_kv;       /* Hkv, divides H */
+  int    n_inner;         /* F */
+  int    n_positions;     /* rows of the time table: T <= n_positions */
+  int    n_channels;      /* rows of the channel table: C <= n_channels */
+  int    segment_len;     /* L, samples per segment (2560 = 5 s at 512 Hz) */
+  int    dwt_size;        /* S_w, must equal the db4 'periodic' length for L */
+  int    window;          /* content window in time steps (10) */
+  int    lora_rank;       /* r (8) */
+  double lora_alpha;      /* alpha (16); fold scale alpha / r */
+  double layer_norm_epsilon; /* 1e-5 */
+  double encoder_eps;     /* 1e-5 */
+} IctoModelConfig;
+
+typedef struct _IctoModel IctoModel;
+
+/**
+ * icto_model_load:
+ * @weights_path: base model file (encoder, transformer, optionally
+ *   `head.head.weight` [D, D] generative or [2, D] classification,
+ *   `cls_head.weight` [2, D], LoRA adapters)
+ * @head_path: (nullable): a classification head file: `head.head.weight` or
+ *   `cls_head.weight` of shape [2, D], optionally LoRA adapters that replace
+ *   those of the base file
+ * @lora_path: (nullable): a file of LoRA adapters only
+ *   (`mvpformer.h.{i}.attn.{q_attn,c_attn}.lora_{A,B}`), replacing earlier ones
+ *
+ * Configuration comes from the base file's `__metadata__` (string values):
+ * required n_embd, n_layer, n_head, n_head_kv, n_inner, n_positions,
+ * n_channels, segment_len, dwt_size; optional layer_norm_epsilon (1e-5),
+ * encoder_eps (1e-5), window (10), lora_rank (8), lora_alpha (16),
+ * wavelet ("db4"), wavelet_mode ("periodic"); other keys are ignored.
+ * Head and LoRA files may carry metadata; where they give n_embd, n_layer,
+ * n_head, n_head_kv or lora_rank, the values must match the base file.
+ * Every tensor is checked for name, dtype, shape and byte range; the unused
+ * tensors of real checkpoints (`seizure_embeddings`, `*.ln_2.weight`,
+ * `*.attn.time_bias`, `*.attn.masked_bias`) are accepted and ignored.
+ *
+ * Errors: every ICTO_MODEL_ERROR_* code of the file checks (IO, HEADER_SIZE,
+ * HEADER_SYNTAX, DUPLICATE_TENSOR, DTYPE, OFFSETS, OVERLAP, CONFIG,
+ * UNSUPPORTED, UNKNOWN_TENSOR, MISSING_TENSOR, SHAPE).
+ * Thread safety: may be called from any thread; the result is immutable.
+ */
+IctoModel *icto_model_load (const char  *weights_path,
+                            const char  *head_path,
+                            const char  *lora_path,
+                            GError     **error);
+
+/**
+ * icto_model_load_from_data:
+ * As icto_model_load() for a base file already in memory (@data, @size;
+ * copied where needed, so it may be freed after the call).  For tests and
+ * fuzzing.
+ */
+IctoModel *icto_model_load_from_data (const guint8  *data,
+                                      gsize          size,
+                                      GError       **error);
+
+IctoModel *icto_model_ref   (IctoModel *self);
+void       icto_model_unref (IctoModel *self);
+
+const IctoModelConfig *icto_model_get_config (IctoModel *self);
+
+/* Whether the file(s) gave a generative head [D, D] / classification head [2, D]. */
+gboolean icto_model_has_generative_head     (IctoModel *self);
+gboolean icto_model_has_classification_head (IctoModel *self);
+/* Whether LoRA adapters were folded at load. */
+gboolean icto_model_has_lora                (IctoModel *self);
+
+/* Bytes of float32 weights held (mapped or allocated). */
+gsize icto_model_get_weight_bytes (IctoModel *self);
+
+/* Number of wavelet features for a segment of @segment_len samples (db4,
+ * 'periodic'): 2610 for 2560.  Pure function. */
+int icto_model_dwt_size_for (int segment_len);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IctoModel, icto_model_unref)
+
+G_END_DECLS

@@ -1,0 +1,938 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "icto-model"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/icto-model-private.h"
+#include "model/icto-model-state.h"
+#include "model/icto-thread-pool.h"
+
+/*
+ * The forward pass (spec §4-§7).  Work is split three ways per layer:
+ *   A  row chunks: a = RMSNorm(h); q, k|v projections; h += MLP(a)
+ *   B  attention blocks (kv head g, query time step t): the G query heads of
+ *      g for the C tokens of step t against the keys of steps 0..t only
+ *      (future blocks are never computed); the content term only for the
+ *      steps inside the content window; time and channel terms from the
+ *      per-query tables (q+v')·r_j and (q+z)·s_j, gathered
+ *   C  row chunks: h += o W_o^T
+ * Every matrix product is a single-threaded cblas_sgemm on one worker.
+ */
+
+#define ENC_CHUNK 64     /* tokens per encoder work item */
+
+typedef struct {
+  double *dwt_work;      /* 3 (L + 16) */
+  double *feat;          /* S_w */
+  float  *gfeat;         /* [ENC_CHUNK, S_w] */
+  float  *qc, *qb, *qz;  /* [R, hd] each, R = G C */
+  float  *tb;            /* [R, T] */
+  float  *tz;            /* [R, C] */
+  float  *zc;            /* [C] */
+  float  *inv_sum;       /* [C] */
+  float  *scores;        /* [R, N] */
+  gsize   cap_attn;      /* capacity of scores: C * N */
+  int     cap_T, cap_C;
+} Worker;
+
+struct _IctoModelState {
+  IctoModel            *model;
+  IctoThreadPool       *pool;
+  int                   n_threads;
+  IctoModelProgressFunc progress;
+  IctoModelAbortFunc    abort_func;
+  gpointer              user_data;
+  Worker               *workers;
+  int                   cap_N;
+  float                *h, *a, *q, *kv, *o, *ff;
+  int                   cap_chan;
+  float                *chan_part;   /* [Hkv, C, C] */
+  double                prof[4];     /* seconds: encoder, rows A, attention, rows C */
+};
+
+typedef struct {
+  IctoModelState         *st;
+  const IctoModel        *m;
+  const IctoLayerWeights *w;
+  int                     T, C, N;
+  int                     chunk_rows, n_chunks;
+  gboolean                want_chan;
+  float                  *attn_full;  /* [H, N, N] or NULL */
+  /* encoder */
+  const float            *x;
+  float                  *enc_out;
+  gsize                   n_segments;
+  /* readouts */
+  const float            *head;
+  float                  *head_out;
+} Ctx;
+
+/* ---- small numeric kernels ------------------------------------------------ */
+
+/* exp(x) for x <= 0 (softmax after subtracting the row max); relative error ~2e-7. */
+static inline __attribute__((always_inline)) float
+exp_nonpos (float x)
+{
+  float n, r, p, scale;
+  gint32 bits;
+
+  x = x < -87.0f ? -87.0f : x;
+  n = (float) (gint32) (x * 1.44269504088896341f - 0.5f);   /* round to nearest for x <= 0 */
+  r = x - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  bits = ((gint32) n + 127) << 23;
+  memcpy (&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+/*
+ * The score-row kernels work on 8 lanes with GCC vector extensions (AVX2
+ * in the clone picked on CPUs that have it, two SSE halves otherwise) and
+ * keep 8 partial results (max, sum) in fixed lanes: the same bits on every
+ * run, no reassociation flags needed.  The helpers are always inlined, so
+ * that each clone has its own copy (no vector values cross a call).
+ */
+#define LANES 8
+typedef float  v8f __attribute__ ((vector_size (32)));
+typedef gint32 v8i __attribute__ ((vector_size (32)));
+
+static inline __attribute__((always_inline)) v8f
+v8f_load (const float *p)
+{
+  v8f v;
+
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+static inline __attribute__((always_inline)) void
+v8f_store (float *p,
+           v8f    v)
+{
+  memcpy (p, &v, sizeof v);
+}
+
+static inline __attribute__((always_inline)) v8f
+v8f_select (v8i mask,
+            v8f a,
+            v8f b)
+{
+  return (v8f) (((v8i) a & mask) | ((v8i) b & ~mask));
+}
+
+/* exp_nonpos() on 8 lanes */
+static inline __attribute__((always_inline)) v8f
+v8_exp_nonpos (v8f x)
+{
+  const v8f lo = { -87, -87, -87, -87, -87, -87, -87, -87 };
+  v8f n, r, p;
+  v8i bits;
+
+  x = v8f_select (x < lo, lo, x);
+  n = __builtin_convertvector (__builtin_convertvector (x * 1.44269504088896341f - 0.5f, v8i), v8f);
+  r = x - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  p = r * 1.9875691500e-4f + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  bits = (__builtin_convertvector (n, v8i) + 127) << 23;
+  return p * (v8f) bits;
+}
+
+/* s[i] = (s[i] + b + zc[i]) * scale, i < n; lane maxima of the results into mx */
+__attribute__((target_clones ("avx2", "default")))
+static void
+combine_max (float       *s,
+             const float *zc,
+             float        b,
+             float        scale,
+             int          n,
+             float       *mx)
+{
+  v8f m = v8f_load (mx);
+  int i = 0;
+
+  for (; i + LANES <= n; i += LANES)
+    {
+      v8f v = (v8f_load (s + i) + b + v8f_load (zc + i)) * scale;
+
+      v8f_store (s + i, v);
+      m = v8f_select (v > m, v, m);
+    }
+  v8f_store (mx, m);
+  for (; i < n; i++)
+    {
+      float v = (s[i] + b + zc[i]) * scale;
+
+      s[i] = v;
+      mx[0] = v > mx[0] ? v : mx[0];
+    }
+}
+
+/* s[i] = exp(s[i] - m), returns the sum */
+__attribute__((target_clones ("avx2", "default")))
+static float
+exp_sum (float *s,
+         int    n,
+         float  m)
+{
+  v8f acc = { 0 };
+  float lanes[LANES];
+  float sum = 0.0f;
+  int i = 0;
+
+  for (; i + LANES <= n; i += LANES)
+    {
+      v8f e = v8_exp_nonpos (v8f_load (s + i) - m);
+
+      v8f_store (s + i, e);
+      acc += e;
+    }
+  v8f_store (lanes, acc);
+  for (; i < n; i++)
+    {
+      s[i] = exp_nonpos (s[i] - m);
+      lanes[0] += s[i];
+    }
+  for (int k = 0; k < LANES; k++)
+    sum += lanes[k];
+  return sum;
+}
+
+/* g[i] = SiLU(g[i]) * u[i], SiLU(z) = z / (1 + e^-z) = z sigmoid(z), with
+ * sigmoid from e = exp(-|z|) <= 1 on both sides */
+__attribute__((target_clones ("avx2", "default")))
+static void
+silu_mul (float       *g,
+          const float *u,
+          int          n)
+{
+  const v8f zero = { 0 };
+  int i = 0;
+
+  for (; i + LANES <= n; i += LANES)
+    {
+      v8f z = v8f_load (g + i);
+      v8i neg = z < zero;
+      v8f e = v8_exp_nonpos (v8f_select (neg, z, -z));
+      v8f sig = v8f_select (neg, e, zero + 1.0f) / (e + 1.0f);
+
+      v8f_store (g + i, z * sig * v8f_load (u + i));
+    }
+  for (; i < n; i++)
+    {
+      float e = exp_nonpos (-fabsf (g[i]));
+      float sig = (g[i] < 0 ? e : 1.0f) / (1.0f + e);
+
+      g[i] = g[i] * sig * u[i];
+    }
+}
+
+__attribute__((target_clones ("avx2", "default")))
+static void
+scale_row (float *s,
+           int    n,
+           float  f)
+{
+  for (int i = 0; i < n; i++)
+    s[i] *= f;
+}
+
+/* out = x (mean x^2 + eps)^-1/2 * w, width n */
+static void
+rms_norm (const float *x,
+          const float *w,
+          float       *out,
+          int          n,
+          double       eps)
+{
+  double ss = 0.0;
+  float inv;
+
+  for (int i = 0; i < n; i++)
+    ss += (double) x[i] * x[i];
+  inv = (float) (1.0 / sqrt (ss / n + eps));
+  for (int i = 0; i < n; i++)
+    out[i] = x[i] * inv * w[i];
+}
+
+static inline void
+gemm_nt (int          M,
+         int          N,
+         int          K,
+         const float *A,
+         int          lda,
+         const float *B,
+         int          ldb,
+         float        beta,
+         float       *C,
+         int          ldc)
+{
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K,
+               1.0f, A, lda, B, ldb, beta, C, ldc);
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+IctoModelState *
+icto_model_state_new (IctoModel *model,
+                      int        n_threads)
+{
+  IctoModelState *self;
+  const IctoModelConfig *c;
+  int L;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (n_threads >= 1, NULL);
+
+  openblas_set_num_threads (1);
+  self = g_new0 (IctoModelState, 1);
+  self->model = icto_model_ref (model);
+  self->n_threads = n_threads;
+  self->pool = _icto_thread_pool_new (n_threads);
+  self->workers = g_new0 (Worker, n_threads);
+  c = &model->cfg;
+  L = c->segment_len;
+  for (int i = 0; i < n_threads; i++)
+    {
+      self->workers[i].dwt_work = g_new (double, 3 * ((gsize) L + 16));
+      self->workers[i].feat = g_new (double, c->dwt_size);
+      self->workers[i].gfeat = g_new (float, (gsize) ENC_CHUNK * c->dwt_size);
+    }
+  return self;
+}
+
+static void
+worker_free_attn (Worker *w)
+{
+  g_clear_pointer (&w->qc, g_free);
+  g_clear_pointer (&w->qb, g_free);
+  g_clear_pointer (&w->qz, g_free);
+  g_clear_pointer (&w->tb, g_free);
+  g_clear_pointer (&w->tz, g_free);
+  g_clear_pointer (&w->zc, g_free);
+  g_clear_pointer (&w->inv_sum, g_free);
+  g_clear_pointer (&w->scores, g_free);
+}
+
+void
+icto_model_state_free (IctoModelState *self)
+{
+  if (self == NULL)
+    return;
+  _icto_thread_pool_free (self->pool);
+  for (int i = 0; i < self->n_threads; i++)
+    {
+      Worker *w = &self->workers[i];
+
+      g_free (w->dwt_work);
+      g_free (w->feat);
+      g_free (w->gfeat);
+      worker_free_attn (w);
+    }
+  g_free (self->workers);
+  g_free (self->h);
+  g_free (self->a);
+  g_free (self->q);
+  g_free (self->kv);
+  g_free (self->o);
+  g_free (self->ff);
+  g_free (self->chan_part);
+  icto_model_unref (self->model);
+  g_free (self);
+}
+
+void
+_icto_model_state_get_profile (IctoModelState *self,
+                               double         *seconds,
+                               gboolean        reset)
+{
+  memcpy (seconds, self->prof, sizeof self->prof);
+  if (reset)
+    memset (self->prof, 0, sizeof self->prof);
+}
+
+IctoModel *
+icto_model_state_get_model (IctoModelState *self)
+{
+  return self->model;
+}
+
+void
+icto_model_state_set_callbacks (IctoModelState        *self,
+                                IctoModelProgressFunc  progress,
+                                IctoModelAbortFunc     abort_func,
+                                gpointer               user_data)
+{
+  self->progress = progress;
+  self->abort_func = abort_func;
+  self->user_data = user_data;
+}
+
+/* Grows the scratch buffers to hold a window of T x C (never shrinks). */
+static void
+ensure_capacity (IctoModelState *self,
+                 int             T,
+                 int             C)
+{
+  const IctoModel *m = self->model;
+  const IctoModelConfig *c = &m->cfg;
+  int N = T * C;
+  gsize R = (gsize) C;   /* score rows of one query head */
+
+  if (N > self->cap_N)
+    {
+      gsize n = (gsize) N;
+
+      g_free (self->h);
+      g_free (self->a);
+      g_free (self->q);
+      g_free (self->kv);
+      g_free (self->o);
+      g_free (self->ff);
+      self->h = g_new (float, n * c->n_embd);
+      self->a = g_new (float, n * c->n_embd);
+      self->q = g_new (float, n * c->n_embd);
+      self->kv = g_new (float, n * 2 * m->kv_dim);
+      self->o = g_new (float, n * c->n_embd);
+      self->ff = g_new (float, n * 2 * c->n_inner);
+      self->cap_N = N;
+    }
+  if (C > self->cap_chan)
+    {
+      g_free (self->chan_part);
+      self->chan_part = g_new (float, (gsize) c->n_head_kv * C * C);
+      self->cap_chan = C;
+    }
+  for (int i = 0; i < self->n_threads; i++)
+    {
+      Worker *w = &self->workers[i];
+
+      if (R * N <= w->cap_attn && T <= w->cap_T && C <= w->cap_C)
+        continue;
+      worker_free_attn (w);
+      w->cap_T = MAX (T, w->cap_T);
+      w->cap_C = MAX (C, w->cap_C);
+      w->cap_attn = MAX (R * N, w->cap_attn);
+      {
+        gsize rmax = (gsize) w->cap_C;
+
+        w->qc = g_new (float, rmax * m->head_dim);
+        w->qb = g_new (float, rmax * m->head_dim);
+        w->qz = g_new (float, rmax * m->head_dim);
+        w->tb = g_new (float, rmax * w->cap_T);
+        w->tz = g_new (float, rmax * w->cap_C);
+        w->zc = g_new (float, w->cap_C);
+        w->inv_sum = g_new (float, w->cap_C);
+        w->scores = g_new (float, w->cap_attn);
+      }
+    }
+}
+
+/* ---- encoder ----------------------------------------------------------------- */
+
+static void
+encoder_item (gpointer data,
+              int      item,
+              int      worker)
+{
+  Ctx *x = data;
+  const IctoModel *m = x->m;
+  const IctoModelConfig *c = &m->cfg;
+  Worker *w = &x->st->workers[worker];
+  gsize first = (gsize) item * ENC_CHUNK;
+  int rows = (int) MIN ((gsize) ENC_CHUNK, x->n_segments - first);
+  int S = c->dwt_size, L = c->segment_len;
+
+  for (int r = 0; r < rows; r++)
+    {
+      const float *seg = x->x + (first + r) * (gsize) L;
+      float *g = w->gfeat + (gsize) r * S;
+      double ss = 0.0;
+      double inv;
+
+      _icto_dwt_features (seg, L, w->feat, w->dwt_work);
+      for (int i = 0; i < S; i++)
+        ss += w->feat[i] * w->feat[i];
+      inv = 1.0 / sqrt (ss / S + c->encoder_eps);
+      for (int i = 0; i < S; i++)
+        g[i] = (float) (w->feat[i] * inv * m->enc_ln[i]);
+    }
+  gemm_nt (rows, c->n_embd, S, w->gfeat, S, m->enc_proj, S, 0.0f,
+           x->enc_out + first * c->n_embd, c->n_embd);
+}
+
+static gboolean
+check_abort (IctoModelState *self,
+             GError        **error)
+{
+  if (self->abort_func != NULL && self->abort_func (self->user_data))
+    {
+      g_set_error_literal (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_CANCELLED,
+                           _("The model run was cancelled"));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+icto_model_encode (IctoModelState  *self,
+                   const float     *x,
+                   gsize            n_segments,
+                   float           *out,
+                   GError         **error)
+{
+  Ctx ctx = { 0 };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (x != NULL || n_segments == 0, FALSE);
+
+  if (check_abort (self, error))
+    return FALSE;
+  ctx.st = self;
+  ctx.m = self->model;
+  ctx.x = x;
+  ctx.enc_out = out;
+  ctx.n_segments = n_segments;
+  {
+    gint64 t0 = g_get_monotonic_time ();
+
+    _icto_thread_pool_run (self->pool, (int) ((n_segments + ENC_CHUNK - 1) / ENC_CHUNK),
+                           encoder_item, &ctx);
+    self->prof[0] += (g_get_monotonic_time () - t0) * 1e-6;
+  }
+  return TRUE;
+}
+
+/* ---- transformer ---------------------------------------------------------- */
+
+static void
+phase_a_item (gpointer data,
+              int      item,
+              int      worker)
+{
+  Ctx *x = data;
+  const IctoModel *m = x->m;
+  const IctoModelConfig *c = &m->cfg;
+  const IctoLayerWeights *w = x->w;
+  IctoModelState *st = x->st;
+  int D = c->n_embd, F = c->n_inner, kv2 = 2 * m->kv_dim;
+  int r0 = item * x->chunk_rows;
+  int rows = MIN (x->chunk_rows, x->N - r0);
+  float *a = st->a + (gsize) r0 * D;
+  float *ff = st->ff + (gsize) r0 * 2 * F;
+
+  for (int r = 0; r < rows; r++)
+    rms_norm (st->h + (gsize) (r0 + r) * D, w->ln_1, a + (gsize) r * D, D, c->layer_norm_epsilon);
+  gemm_nt (rows, D, D, a, D, w->q, D, 0.0f, st->q + (gsize) r0 * D, D);
+  gemm_nt (rows, kv2, D, a, D, w->kv, D, 0.0f, st->kv + (gsize) r0 * kv2, kv2);
+  gemm_nt (rows, F, D, a, D, w->gate, D, 0.0f, ff, 2 * F);
+  gemm_nt (rows, F, D, a, D, w->up, D, 0.0f, ff + F, 2 * F);
+  for (int r = 0; r < rows; r++)
+    {
+      float *g = ff + (gsize) r * 2 * F;
+      const float *u = g + F;
+
+      silu_mul (g, u, F);
+    }
+  /* h += MLP(a) */
+  gemm_nt (rows, D, F, ff, 2 * F, w->down, F, 1.0f, st->h + (gsize) r0 * D, D);
+}
+
+static void
+phase_c_item (gpointer data,
+              int      item,
+              int      worker)
+{
+  Ctx *x = data;
+  int D = x->m->cfg.n_embd;
+  int r0 = item * x->chunk_rows;
+  int rows = MIN (x->chunk_rows, x->N - r0);
+
+  /* h += o W_o^T */
+  gemm_nt (rows, D, D, x->st->o + (gsize) r0 * D, D, x->w->c_proj, D, 1.0f,
+           x->st->h + (gsize) r0 * D, D);
+}
+
+static void
+attention_item (gpointer data,
+                int      item,
+                int      worker)
+{
+  Ctx *x = data;
+  const IctoModel *m = x->m;
+  const IctoModelConfig *c = &m->cfg;
+  const IctoLayerWeights *lw = x->w;
+  IctoModelState *st = x->st;
+  Worker *w = &st->workers[worker];
+  int T = x->T, C = x->C, N = x->N;
+  int H = c->n_head, Hkv = c->n_head_kv, G = H / Hkv;
+  int hd = m->head_dim, kvD = m->kv_dim, D = c->n_embd, kv2 = 2 * kvD;
+  int t = T - 1 - item / Hkv;
+  int g = item % Hkv;
+  int nk = (t + 1) * C;
+  int cs = (t == T - 1) ? 0 : MAX (0, t - c->window);   /* first step with the content term */
+  float scale = (float) (1.0 / sqrt ((double) hd));
+  const float *u = lw->attn_bias + g * hd;
+  const float *vb = lw->attn_bias + kvD + g * hd;
+  const float *z = lw->attn_bias + 2 * kvD + g * hd;
+  float *S = w->scores;
+  float *cpart = x->want_chan && t == T - 1 ? st->chan_part + (gsize) g * C * C : NULL;
+  /* probabilities are needed explicitly only for the readouts; otherwise
+   * 1/sum is applied to the output rows instead */
+  gboolean need_probs = cpart != NULL || x->attn_full != NULL;
+
+  if (cpart != NULL)
+    memset (cpart, 0, sizeof (float) * C * C);
+
+  /* one query head at a time: its C x nk score block stays in cache */
+  for (int hh = 0; hh < G; hh++)
+    {
+      int h = g * G + hh;
+      float *o = st->o + (gsize) t * C * D + h * hd;
+
+      for (int ci = 0; ci < C; ci++)
+        {
+          const float *qs = st->q + (gsize) (t * C + ci) * D + h * hd;
+          float *qc = w->qc + (gsize) ci * hd, *qb = w->qb + (gsize) ci * hd, *qz = w->qz + (gsize) ci * hd;
+
+          for (int i = 0; i < hd; i++)
+            {
+              qc[i] = qs[i] + u[i];
+              qb[i] = qs[i] + vb[i];
+              qz[i] = qs[i] + z[i];
+            }
+        }
+
+      /* content term A for key steps cs..t; zero for the steps outside the window */
+      gemm_nt (C, (t + 1 - cs) * C, hd, w->qc, hd, st->kv + (gsize) cs * C * kv2 + g * hd, kv2,
+               0.0f, S + (gsize) cs * C, nk);
+      if (cs > 0)
+        for (int r = 0; r < C; r++)
+          memset (S + (gsize) r * nk, 0, sizeof (float) * cs * C);
+      /* time table (q + v')·r_j, j < T, and channel table (q + z)·s_j, j < C */
+      gemm_nt (C, T, hd, w->qb, hd, lw->r_table + g * hd, kvD, 0.0f, w->tb, T);
+      gemm_nt (C, C, hd, w->qz, hd, lw->s_table + g * hd, kvD, 0.0f, w->tz, C);
+
+      for (int ci = 0; ci < C; ci++)
+        {
+          float *srow = S + (gsize) ci * nk;
+          const float *tb = w->tb + (gsize) ci * T;
+          const float *tz = w->tz + (gsize) ci * C;
+          float mx[LANES];
+          float rmax, sum;
+
+          for (int k = 0; k < LANES; k++)
+            mx[k] = -G_MAXFLOAT;
+          for (int cj = 0; cj < C; cj++)
+            w->zc[cj] = tz[C - 1 - ABS (ci - cj)];
+          for (int tp = 0; tp <= t; tp++)
+            combine_max (srow + (gsize) tp * C, w->zc, tb[T - 1 - (t - tp)], scale, C, mx);
+          rmax = mx[0];
+          for (int k = 1; k < LANES; k++)
+            rmax = mx[k] > rmax ? mx[k] : rmax;
+          sum = exp_sum (srow, nk, rmax);
+          w->inv_sum[ci] = 1.0f / sum;
+          if (!need_probs)
+            continue;
+          scale_row (srow, nk, w->inv_sum[ci]);
+          if (cpart != NULL)
+            {
+              float *crow = cpart + (gsize) ci * C;
+
+              for (int tp = 0; tp <= t; tp++)
+                for (int cj = 0; cj < C; cj++)
+                  crow[cj] += srow[tp * C + cj];
+            }
+          if (x->attn_full != NULL)
+            memcpy (x->attn_full + ((gsize) h * N + (gsize) t * C + ci) * N, srow, sizeof (float) * nk);
+        }
+
+      /* o_n^h = sum_m p v_m, straight into the head's columns of o */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, C, hd, nk,
+                   1.0f, S, nk, st->kv + kvD + g * hd, kv2, 0.0f, o, D);
+      if (!need_probs)
+        for (int ci = 0; ci < C; ci++)
+          scale_row (o + (gsize) ci * D, hd, w->inv_sum[ci]);
+    }
+}
+
+static void
+ln_f_item (gpointer data,
+           int      item,
+           int      worker)
+{
+  Ctx *x = data;
+  int D = x->m->cfg.n_embd;
+  int r0 = item * x->chunk_rows;
+  int rows = MIN (x->chunk_rows, x->N - r0);
+
+  for (int r = r0; r < r0 + rows; r++)
+    rms_norm (x->st->h + (gsize) r * D, x->m->ln_f, x->head_out + (gsize) r * D, D,
+              x->m->cfg.layer_norm_epsilon);
+}
+
+static void
+gen_head_item (gpointer data,
+               int      item,
+               int      worker)
+{
+  Ctx *x = data;
+  int D = x->m->cfg.n_embd;
+  int r0 = item * x->chunk_rows;
+  int rows = MIN (x->chunk_rows, x->N - r0);
+
+  gemm_nt (rows, D, D, x->x + (gsize) r0 * D, D, x->head, D, 0.0f,
+           x->head_out + (gsize) r0 * D, D);
+}
+
+void
+icto_model_output_free (IctoModelOutput *output)
+{
+  if (output == NULL)
+    return;
+  g_free (output->encoder_out);
+  g_free (output->layer_out);
+  g_free (output->hidden_states);
+  g_free (output->gen_pred);
+  g_free (output->agreement);
+  g_free (output->contribution);
+  g_free (output->channel_attn);
+  g_free (output->attn_probs_last);
+  g_free (output);
+}
+
+static void
+report (IctoModelState *self,
+        double          fraction)
+{
+  if (self->progress != NULL)
+    self->progress (fraction, self->user_data);
+}
+
+IctoModelOutput *
+icto_model_forward_encoded (IctoModelState   *self,
+                            const float      *encoded,
+                            int               T,
+                            int               C,
+                            IctoForwardFlags  flags,
+                            GError          **error)
+{
+  g_autoptr(IctoModelOutput) out = NULL;
+  const IctoModel *m;
+  const IctoModelConfig *c;
+  Ctx ctx = { 0 };
+  int D, N, H, Hkv;
+  gsize ND;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (encoded != NULL, NULL);
+
+  m = self->model;
+  c = &m->cfg;
+  if (T < 1 || T > c->n_positions || C < 1 || C > c->n_channels)
+    {
+      g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_INPUT,
+                   _("A window of %d segments × %d channels does not fit the model "
+                     "(at most %d segments and %d channels)"),
+                   T, C, c->n_positions, c->n_channels);
+      return NULL;
+    }
+  D = c->n_embd;
+  H = c->n_head;
+  Hkv = c->n_head_kv;
+  N = T * C;
+  ND = (gsize) N * D;
+  ensure_capacity (self, T, C);
+
+  out = g_new0 (IctoModelOutput, 1);
+  out->T = T;
+  out->C = C;
+  out->D = D;
+  out->n_layer = c->n_layer;
+  out->n_head = H;
+  out->encoder_out = g_memdup2 (encoded, ND * sizeof (float));
+  if (flags & ICTO_FORWARD_LAYER_OUTPUTS)
+    out->layer_out = g_new (float, ND * c->n_layer);
+  out->channel_attn = g_new0 (float, (gsize) c->n_layer * C * C);
+  if (flags & ICTO_FORWARD_ATTN_PROBS_LAST)
+    out->attn_probs_last = g_new0 (float, (gsize) H * N * N);
+
+  ctx.st = self;
+  ctx.m = m;
+  ctx.T = T;
+  ctx.C = C;
+  ctx.N = N;
+  ctx.n_chunks = N >= 64 * self->n_threads ? 2 * self->n_threads : self->n_threads;
+  ctx.chunk_rows = (N + ctx.n_chunks - 1) / ctx.n_chunks;
+  ctx.n_chunks = (N + ctx.chunk_rows - 1) / ctx.chunk_rows;
+  ctx.want_chan = TRUE;
+
+  memcpy (self->h, encoded, ND * sizeof (float));
+  for (int l = 0; l < c->n_layer; l++)
+    {
+      if (check_abort (self, error))
+        return NULL;
+      ctx.w = &m->layers[l];
+      ctx.attn_full = (l == c->n_layer - 1) ? out->attn_probs_last : NULL;
+      {
+        gint64 t0 = g_get_monotonic_time (), t1, t2;
+
+        _icto_thread_pool_run (self->pool, ctx.n_chunks, phase_a_item, &ctx);
+        t1 = g_get_monotonic_time ();
+        _icto_thread_pool_run (self->pool, T * Hkv, attention_item, &ctx);
+        t2 = g_get_monotonic_time ();
+        _icto_thread_pool_run (self->pool, ctx.n_chunks, phase_c_item, &ctx);
+        self->prof[1] += (t1 - t0) * 1e-6;
+        self->prof[2] += (t2 - t1) * 1e-6;
+        self->prof[3] += (g_get_monotonic_time () - t2) * 1e-6;
+      }
+
+      /* channel matrix of the last step: mean over heads */
+      {
+        float *cm = out->channel_attn + (gsize) l * C * C;
+
+        for (int g = 0; g < Hkv; g++)
+          for (int i = 0; i < C * C; i++)
+            cm[i] += self->chan_part[(gsize) g * C * C + i];
+        for (int i = 0; i < C * C; i++)
+          cm[i] /= (float) H;
+      }
+      if (out->layer_out != NULL)
+        memcpy (out->layer_out + (gsize) l * ND, self->h, ND * sizeof (float));
+      report (self, 0.05 + 0.9 * (l + 1) / c->n_layer);
+    }
+  if (check_abort (self, error))
+    return NULL;
+
+  /* final norm */
+  out->hidden_states = g_new (float, ND);
+  ctx.head_out = out->hidden_states;
+  _icto_thread_pool_run (self->pool, ctx.n_chunks, ln_f_item, &ctx);
+
+  /* generative head and agreement */
+  if (m->gen_head != NULL && !(flags & ICTO_FORWARD_NO_GEN_PRED))
+    {
+      out->gen_pred = g_new (float, ND);
+      ctx.x = out->hidden_states;
+      ctx.head = m->gen_head;
+      ctx.head_out = out->gen_pred;
+      _icto_thread_pool_run (self->pool, ctx.n_chunks, gen_head_item, &ctx);
+      if (T >= 2)
+        {
+          out->agreement = g_new (float, (gsize) (T - 1) * C);
+          for (int t = 0; t + 1 < T; t++)
+            for (int ci = 0; ci < C; ci++)
+              {
+                const float *p = out->gen_pred + ((gsize) t * C + ci) * D;
+                const float *e = out->encoder_out + ((gsize) (t + 1) * C + ci) * D;
+                double dot = 0, np = 0, ne = 0;
+
+                for (int i = 0; i < D; i++)
+                  {
+                    dot += (double) p[i] * e[i];
+                    np += (double) p[i] * p[i];
+                    ne += (double) e[i] * e[i];
+                  }
+                out->agreement[t * C + ci] =
+                  (float) (dot / (MAX (sqrt (np), 1e-8) * MAX (sqrt (ne), 1e-8)));
+              }
+        }
+    }
+
+  /* classification: mean over the channels of the last step */
+  if (m->cls_head != NULL)
+    {
+      const float *W = m->cls_head;
+      const float *Y = out->hidden_states + (gsize) (T - 1) * C * D;
+      double l0 = 0, l1 = 0, mx, e0, e1;
+
+      out->has_class = TRUE;
+      out->contribution = g_new (float, C);
+      for (int ci = 0; ci < C; ci++)
+        {
+          const float *y = Y + (gsize) ci * D;
+          double d0 = 0, d1 = 0;
+
+          for (int i = 0; i < D; i++)
+            {
+              d0 += (double) W[i] * y[i];
+              d1 += (double) W[D + i] * y[i];
+            }
+          l0 += d0 / C;
+          l1 += d1 / C;
+          out->contribution[ci] = (float) ((d1 - d0) / C);
+        }
+      out->class_logits[0] = (float) l0;
+      out->class_logits[1] = (float) l1;
+      mx = MAX (l0, l1);
+      e0 = exp (l0 - mx);
+      e1 = exp (l1 - mx);
+      out->class_probs[0] = (float) (e0 / (e0 + e1));
+      out->class_probs[1] = (float) (e1 / (e0 + e1));
+    }
+  report (self, 1.0);
+  return g_steal_pointer (&out);
+}
+
+IctoModelOutput *
+icto_model_forward (IctoModelState   *self,
+                    const float      *x,
+                    int               T,
+                    int               C,
+                    int               L,
+                    IctoForwardFlags  flags,
+                    GError          **error)
+{
+  const IctoModelConfig *c;
+  g_autofree float *enc = NULL;
+  gsize n;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (x != NULL, NULL);
+
+  c = &self->model->cfg;
+  if (L != c->segment_len)
+    {
+      g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_INPUT,
+                   _("Segments of %d samples do not fit the model (it takes %d)"), L, c->segment_len);
+      return NULL;
+    }
+  if (T < 1 || T > c->n_positions || C < 1 || C > c->n_channels)
+    {
+      g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_INPUT,
+                   _("A window of %d segments × %d channels does not fit the model "
+                     "(at most %d segments and %d channels)"),
+                   T, C, c->n_positions, c->n_channels);
+      return NULL;
+    }
+  n = (gsize) T * C;
+  for (gsize i = 0; i < n * L; i++)
+    if (!isfinite (x[i]))
+      {
+        g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_INPUT,
+                     _("The input holds a sample that is not a finite number (segment %zu, channel %zu)"),
+                     i / L / C, (i / L) % C);
+        return NULL;
+      }
+  enc = g_new (float, n * c->n_embd);
+  if (!icto_model_encode (self, x, n, enc, error))
+    return NULL;
+  report (self, 0.05);
+  return icto_model_forward_encoded (self, enc, T, C, flags, error);
+}

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-session"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "core/icto-core-error.h"
+#include "core/icto-page-filter.h"
+#include "core/icto-session.h"
+#include "icto-test-util.h"
+#include "signal/icto-edf-writer.h"
+
+#define RATE 256
+#define SECONDS 30
+#define N_SIG 7
+
+static const char *labels[N_SIG] = { "LA1", "LA2", "LA3", "LA4", "RH1", "RH2", "RH3" };
+
+static double
+amplitude (guint s)
+{
+  return 40.0 * (s + 1);
+}
+
+static double
+offset (guint s)
+{
+  return 100.0 * s - 250.0;
+}
+
+static double
+value (guint s, double t)
+{
+  return amplitude (s) * sin (2 * G_PI * 3.0 * t) + offset (s);
+}
+
+static const char *
+write_test_edf (void)
+{
+  static char *path = NULL;
+  IctoEdfWriterSignal sig[N_SIG];
+  IctoEdfWriterOptions opt = { 0 };
+  g_autoptr(GDateTime) start = g_date_time_new_utc (2024, 3, 1, 9, 30, 0);
+  g_autoptr(GError) error = NULL;
+  IctoEdfWriter *w;
+  float buf[N_SIG][RATE];
+  const float *rows[N_SIG];
+
+  if (path != NULL)
+    return path;
+  path = g_build_filename (icto_test_tmpdir (), "session.edf", NULL);
+  for (guint s = 0; s < N_SIG; s++)
+    {
+      sig[s] = (IctoEdfWriterSignal) { labels[s], "Depth", "uV", "HP:0.1Hz", -2000, 2000, RATE };
+      rows[s] = buf[s];
+    }
+  opt.start_time = start;
+  opt.record_duration = ICTO_TICKS_PER_SECOND;
+  w = icto_edf_writer_new (path, &opt, sig, N_SIG, &error);
+  g_assert_no_error (error);
+  for (guint r = 0; r < SECONDS; r++)
+    {
+      for (guint s = 0; s < N_SIG; s++)
+        for (guint i = 0; i < RATE; i++)
+          buf[s][i] = (float) value (s, r + (double) i / RATE);
+      g_assert_true (icto_edf_writer_write_record (w, rows, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (icto_edf_writer_add_annotation (w, 12 * ICTO_TICKS_PER_SECOND, -1, "Seizure onset", &error));
+  g_assert_true (icto_edf_writer_close (w, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static IctoSession *
+open_session (void)
+{
+  IctoSession *session = icto_session_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (icto_session_open (session, write_test_edf (), &error));
+  g_assert_no_error (error);
+  return session;
+}
+
+/* 1-s pages with one column per sample: min == max == the sample */
+static IctoTracePage *
+fetch_samples (IctoSession *session)
+{
+  g_autoptr(GError) error = NULL;
+  IctoTracePage *page;
+
+  icto_session_set_page_duration (session, 1.0);
+  page = icto_session_fetch_page (session, RATE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (page);
+  return page;
+}
+
+static void
+test_referential (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  double quant = 4000.0 / 65535.0;
+
+  g_assert_cmpuint (icto_session_get_n_visible (session), ==, N_SIG);
+  icto_session_set_start (session, 5 * ICTO_TICKS_PER_SECOND);
+  page = fetch_samples (session);
+  g_assert_cmpuint (page->n_channels, ==, N_SIG);
+  g_assert_cmpstr (page->labels[0], ==, "LA1");
+  g_assert_cmpstr (page->labels[6], ==, "RH3");
+  g_assert_nonnull (page->origin);
+  g_assert_cmpint (page->start, ==, 5 * ICTO_TICKS_PER_SECOND);
+  for (guint s = 0; s < N_SIG; s++)
+    for (guint c = 0; c < RATE; c += 17)
+      {
+        double t = 5.0 + (double) c / RATE;
+        g_assert_cmpfloat (fabs (icto_trace_page_min (page, s)[c] - value (s, t)), <=, quant);
+        g_assert_cmpfloat (icto_trace_page_max (page, s)[c], ==, icto_trace_page_min (page, s)[c]);
+      }
+  /* shaft colours: LA and RH differ, same within a shaft */
+  g_assert_cmphex (page->label_colors[0], ==, page->label_colors[3]);
+  g_assert_cmphex (page->label_colors[0], !=, page->label_colors[4]);
+
+  /* 10-s page decimated to 20 columns (half a second each) keeps the extremes */
+  icto_session_set_page_duration (session, 10.0);
+  g_clear_pointer (&page, icto_trace_page_free);
+  page = icto_session_fetch_page (session, 20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (fabs (icto_trace_page_max (page, 2)[10] - (amplitude (2) + offset (2))), <, 2.0);
+  g_assert_cmpfloat (fabs (icto_trace_page_min (page, 2)[10] - (-amplitude (2) + offset (2))), <, 2.0);
+}
+
+static void
+test_bipolar (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) page = NULL;
+  const char *expected[] = { "LA1-LA2", "LA2-LA3", "LA3-LA4", "RH1-RH2", "RH2-RH3" };
+
+  icto_session_set_montage (session, ICTO_MONTAGE_KIND_BIPOLAR);
+  page = fetch_samples (session);
+  g_assert_cmpuint (page->n_channels, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (page->labels[i], ==, expected[i]);
+  for (guint c = 0; c < RATE; c += 13)
+    {
+      double t = (double) c / RATE;
+      g_assert_cmpfloat (fabs (icto_trace_page_min (page, 0)[c] - (value (0, t) - value (1, t))), <, 0.2);
+    }
+
+  /* a bad contact is skipped: LA1-LA3 */
+  icto_session_set_channel_bad (session, 1, TRUE);
+  g_clear_pointer (&page, icto_trace_page_free);
+  page = fetch_samples (session);
+  g_assert_cmpstr (page->labels[0], ==, "LA1-LA3");
+  g_assert_cmpuint (page->n_channels, ==, 4);
+}
+
+static void
+test_average (gconstpointer data)
+{
+  IctoMontageChoice kind = GPOINTER_TO_INT (data);
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) page = NULL;
+
+  icto_session_set_montage (session, kind);
+  page = fetch_samples (session);
+  g_assert_cmpuint (page->n_channels, ==, N_SIG);
+  for (guint c = 0; c < RATE; c += 11)
+    {
+      double t = (double) c / RATE;
+      double sum = 0;
+      double mean = 0;
+      guint first = kind == ICTO_MONTAGE_KIND_LOCAL ? 0 : 0;
+      guint last = kind == ICTO_MONTAGE_KIND_LOCAL ? 4 : N_SIG;
+
+      /* outputs of one reference group sum to zero */
+      for (guint s = first; s < last; s++)
+        sum += icto_trace_page_min (page, s)[c];
+      g_assert_cmpfloat (fabs (sum), <, 0.5);
+      for (guint s = first; s < last; s++)
+        mean += value (s, t) / (last - first);
+      g_assert_cmpfloat (fabs (icto_trace_page_min (page, 0)[c] - (value (0, t) - mean)), <, 0.2);
+    }
+}
+
+static void
+test_paging (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  gint64 duration = SECONDS * ICTO_TICKS_PER_SECOND;
+
+  g_assert_cmpfloat (icto_session_get_page_duration (session), ==, 10.0);
+  icto_session_page (session, 1);
+  g_assert_cmpint (icto_session_get_start (session), ==, 10 * ICTO_TICKS_PER_SECOND);
+  icto_session_page (session, 5);
+  g_assert_cmpint (icto_session_get_start (session), ==, duration - 10 * ICTO_TICKS_PER_SECOND);
+  icto_session_page (session, -0.5);
+  g_assert_cmpint (icto_session_get_start (session), ==, 15 * ICTO_TICKS_PER_SECOND);
+  icto_session_set_start (session, -5);
+  g_assert_cmpint (icto_session_get_start (session), ==, 0);
+  icto_session_set_page_duration (session, 500);
+  g_assert_cmpfloat (icto_session_get_page_duration (session), ==, 60.0);
+  icto_session_set_page_duration (session, 0.01);
+  g_assert_cmpfloat (icto_session_get_page_duration (session), ==, 1.0);
+}
+
+static void
+test_channels (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) page = NULL;
+
+  icto_session_set_channel_hidden (session, 0, TRUE);
+  g_assert_cmpuint (icto_session_get_n_visible (session), ==, N_SIG - 1);
+  icto_session_move_channel (session, 6, -6);
+  g_assert_cmpint (icto_session_get_row_signal (session, 0), ==, 6);
+  g_assert_cmpint (icto_session_get_row_signal (session, 1), ==, 1);
+  icto_session_set_shaft_gain (session, "RH", 2.0);
+  icto_session_set_sensitivity (session, 30);
+  page = fetch_samples (session);
+  g_assert_cmpstr (page->labels[0], ==, "RH3");
+  g_assert_cmpfloat (page->sensitivity[0], ==, 60.0);
+  g_assert_cmpfloat (page->sensitivity[1], ==, 30.0);
+  icto_session_reset_channels (session);
+  g_assert_cmpuint (icto_session_get_n_visible (session), ==, N_SIG);
+  g_assert_cmpint (icto_session_get_row_signal (session, 0), ==, 0);
+}
+
+static void
+test_annotations (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  page = icto_session_fetch_page (session, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->n_annotations, ==, 0);
+  icto_session_page (session, 1);
+  g_clear_pointer (&page, icto_trace_page_free);
+  page = icto_session_fetch_page (session, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->n_annotations, ==, 1);
+  g_assert_cmpstr (page->annotations[0].text, ==, "Seizure onset");
+  g_assert_cmpint (page->annotations[0].onset, ==, 12 * ICTO_TICKS_PER_SECOND);
+}
+
+static void
+test_filter (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  double mean = 0;
+  g_autofree char *desc = NULL;
+
+  icto_session_set_filter (session, 1.0, 70.0, 50);
+  desc = icto_session_describe_filter (session);
+  g_assert_nonnull (strstr (desc, "70"));
+  icto_session_set_start (session, 10 * ICTO_TICKS_PER_SECOND);
+  page = fetch_samples (session);
+  /* the offset of RH3 (+350 uV) is gone, the 3-Hz sine stays */
+  for (guint c = 0; c < RATE; c++)
+    mean += icto_trace_page_min (page, 6)[c] / RATE;
+  g_assert_cmpfloat (fabs (mean), <, 10.0);
+  {
+    float mx = -INFINITY;
+    for (guint c = 0; c < RATE; c++)
+      mx = MAX (mx, icto_trace_page_max (page, 6)[c]);
+    g_assert_cmpfloat (fabs (mx - amplitude (6)), <, 0.1 * amplitude (6));
+  }
+}
+
+static void
+test_notch (void)
+{
+  float x[2000];
+  double rms = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (float) (100 * sin (2 * G_PI * 50 * i / 1000.0));
+  x[10] = NAN;
+  icto_page_filter_apply (x, G_N_ELEMENTS (x), 1000, 0, 0, 50);
+  g_assert_true (isnan (x[10]));
+  for (guint i = 500; i < 1500; i++)
+    rms += x[i] * x[i] / 1000.0;
+  g_assert_cmpfloat (sqrt (rms), <, 5.0);
+  g_assert_cmpint (icto_page_filter_padding (0, 0, 0), ==, 0);
+  g_assert_cmpint (icto_page_filter_padding (1, 70, 50), ==, 3 * ICTO_TICKS_PER_SECOND);
+}
+
+static void
+test_no_recording (void)
+{
+  g_autoptr(IctoSession) session = icto_session_new ();
+  g_autoptr(GError) error = NULL;
+  IctoTracePage *page = icto_session_fetch_page (session, 10, &error);
+
+  g_assert_null (page);
+  g_assert_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_NO_RECORDING);
+}
+
+static void
+test_open_error (void)
+{
+  g_autoptr(IctoSession) session = icto_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (icto_test_tmpdir (), "not-edf.edf", NULL);
+
+  g_assert_true (g_file_set_contents (path, "hello, this is not an EDF file", -1, NULL));
+  g_assert_false (icto_session_open (session, path, &error));
+  g_assert_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_NOT_EDF);
+  g_assert_null (icto_session_get_recording (session));
+}
+
+static void
+test_parse_time (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(GError) error = NULL;
+  gint64 t = -1;
+
+  /* the file starts at 09:30:00 */
+  g_assert_true (icto_session_parse_time (session, "09:30:12", &t, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (t, ==, 12 * ICTO_TICKS_PER_SECOND);
+  g_assert_true (icto_session_parse_time (session, " 09:30:01.5 ", &t, &error));
+  g_assert_cmpint (t, ==, 15 * ICTO_TICKS_PER_SECOND / 10);
+  g_assert_true (icto_session_parse_time (session, "25", &t, &error));
+  g_assert_cmpint (t, ==, 25 * ICTO_TICKS_PER_SECOND);
+  g_assert_true (icto_session_parse_time (session, "0:07.25", &t, &error));
+  g_assert_cmpint (t, ==, 725 * ICTO_TICKS_PER_SECOND / 100);
+
+  g_assert_false (icto_session_parse_time (session, "31", &t, &error));
+  g_assert_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (icto_session_parse_time (session, "10:00:00", &t, &error));
+  g_assert_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID);
+  g_clear_error (&error);
+  for (guint i = 0; i < 6; i++)
+    {
+      const char *bad[] = { "", "abc", "1:2:3:4", "-5", "09:75:00", "12s" };
+      g_assert_false (icto_session_parse_time (session, bad[i], &t, &error));
+      g_assert_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+}
+
+static void
+test_presets (void)
+{
+  guint n;
+  const double *p = icto_sensitivity_presets (&n);
+  IctoMontageChoice kind;
+  int number;
+  g_autofree char *g1 = icto_label_split ("LA12", &number);
+  g_autofree char *g2 = NULL;
+
+  g_assert_cmpfloat (p[0], ==, 1);
+  g_assert_cmpfloat (p[n - 1], ==, 1000);
+  g_assert_cmpfloat (icto_sensitivity_step (50, 1), ==, 70);
+  g_assert_cmpfloat (icto_sensitivity_step (50, -1), ==, 30);
+  g_assert_cmpfloat (icto_sensitivity_step (60, 1), ==, 70);
+  g_assert_cmpfloat (icto_sensitivity_step (60, -1), ==, 50);
+  g_assert_cmpfloat (icto_sensitivity_step (1000, 1), ==, 1000);
+  g_assert_cmpfloat (icto_sensitivity_step (1, -1), ==, 1);
+
+  g_assert_cmpstr (g1, ==, "LA");
+  g_assert_cmpint (number, ==, 12);
+  g2 = icto_label_split ("EKG", &number);
+  g_assert_cmpstr (g2, ==, "EKG");
+  g_assert_cmpint (number, ==, -1);
+  g_assert_true (icto_montage_kind_from_string ("bipolar", &kind));
+  g_assert_cmpint (kind, ==, ICTO_MONTAGE_KIND_BIPOLAR);
+  g_assert_false (icto_montage_kind_from_string ("nonsense", &kind));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/session/referential", test_referential);
+  g_test_add_func ("/core/session/bipolar", test_bipolar);
+  g_test_add_data_func ("/core/session/average", GINT_TO_POINTER (ICTO_MONTAGE_KIND_AVERAGE), test_average);
+  g_test_add_data_func ("/core/session/local", GINT_TO_POINTER (ICTO_MONTAGE_KIND_LOCAL), test_average);
+  g_test_add_func ("/core/session/paging", test_paging);
+  g_test_add_func ("/core/session/channels", test_channels);
+  g_test_add_func ("/core/session/annotations", test_annotations);
+  g_test_add_func ("/core/session/filter", test_filter);
+  g_test_add_func ("/core/session/notch", test_notch);
+  g_test_add_func ("/core/session/no-recording", test_no_recording);
+  g_test_add_func ("/core/session/open-error", test_open_error);
+  g_test_add_func ("/core/session/presets", test_presets);
+  g_test_add_func ("/core/session/parse-time", test_parse_time);
+
+  return g_test_run ();
+}
