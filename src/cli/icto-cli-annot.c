@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "icto-cli.h"
+#include "signal/icto-edf-writer.h"
 #include "signal/icto-recording.h"
 #include "store/icto-agreement.h"
 #include "store/icto-store-io.h"
@@ -24,7 +26,8 @@
  *   delete   --id N
  *   undo, redo
  *   import   FILE --format bids|szcore|csv [--skip-bad-rows]     or --format edf (the recording's own annotations)
- *   export   --format bids|szcore|csv|training --out FILE [--rater A,B]
+ *   export   --format bids|szcore|csv|edf|training --out FILE [--rater A,B]
+ *            (edf: a copy of the recording with the annotations added; the original is never written)
  *   agreement --rater A --other B
  *
  * Every command returns after its transaction is committed.
@@ -592,6 +595,140 @@ cmd_import (IctoStore          *store,
   return 0;
 }
 
+/* TAL text of a stored annotation: the label's name, or the free text of a note. */
+static char *
+edf_text (IctoStore            *store,
+          const IctoAnnotation *a)
+{
+  g_autoptr(IctoLabel) label = NULL;
+
+  if (g_strcmp0 (a->label, "note") == 0 && a->text != NULL)
+    return g_strdup (a->text);
+  label = icto_store_get_label (store, NULL, a->label, NULL);
+  return g_strdup (label != NULL ? label->name : a->label);
+}
+
+/*
+ * A copy of the recording (signals, start time, the file's own annotations)
+ * with the stored annotations added to its EDF+ annotation signal: one TAL
+ * per annotation, or "text@@CHANNEL" per channel for channel-linked ones.
+ * The original file is never written.
+ */
+static gboolean
+export_edf (IctoStore           *store,
+            IctoRecording       *recording,
+            gint64               rec,
+            const char * const  *raters,
+            const char          *out,
+            GError             **error)
+{
+  g_autofree char *src_path = g_canonicalize_filename (icto_recording_get_path (recording), NULL);
+  g_autofree char *dst_path = g_canonicalize_filename (out, NULL);
+  IctoFormat format = icto_recording_get_format (recording);
+  guint n_signals = icto_recording_get_n_signals (recording);
+  g_autofree IctoEdfWriterSignal *signals = g_new0 (IctoEdfWriterSignal, MAX (n_signals, 1));
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) annotations = NULL;
+  IctoEdfWriterOptions options = { 0 };
+  IctoEdfWriter *writer;
+  gint64 n_records = icto_recording_get_n_records (recording);
+
+  if (g_strcmp0 (src_path, dst_path) == 0)
+    {
+      g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_FILE,
+                   _("The EDF+ export must go to a new file: the recording itself is never changed"));
+      return FALSE;
+    }
+  if (format == ICTO_FORMAT_EDF_PLUS_D || format == ICTO_FORMAT_BDF_PLUS_D)
+    {
+      g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_FILE,
+                   _("EDF+ export of discontinuous (EDF+D) recordings is not supported"));
+      return FALSE;
+    }
+  annotations = icto_store_list (store, rec, G_MININT64, G_MAXINT64, raters, error);
+  if (annotations == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n_signals; i++)
+    {
+      const IctoSignalInfo *info = icto_recording_get_signal (recording, i);
+
+      /* same unit and range as the original (reads give microvolts: scaled back below) */
+      signals[i].label = info->label;
+      signals[i].transducer = info->transducer;
+      signals[i].unit = info->unit;
+      signals[i].prefilter = info->prefilter;
+      signals[i].physical_min = info->physical_min;
+      signals[i].physical_max = info->physical_max;
+      signals[i].samples_per_record = info->samples_per_record;
+      g_ptr_array_add (buffers, g_new0 (float, MAX (info->samples_per_record, 1)));
+    }
+  options.bdf = format == ICTO_FORMAT_BDF || format == ICTO_FORMAT_BDF_PLUS_C;
+  options.patient = icto_recording_get_patient (recording);
+  options.start_time = icto_recording_get_start_time (recording);
+  options.record_duration = icto_recording_get_record_duration (recording);
+
+  writer = icto_edf_writer_new (out, &options, signals, n_signals, error);
+  if (writer == NULL)
+    return FALSE;
+
+  for (gint64 r = 0; r < n_records; r++)
+    {
+      for (guint i = 0; i < n_signals; i++)
+        if (!icto_recording_read_samples (recording, i, r * signals[i].samples_per_record,
+                                          (gsize) signals[i].samples_per_record, buffers->pdata[i], error))
+          goto fail;
+        else
+          {
+            const IctoSignalInfo *info = icto_recording_get_signal (recording, i);
+            float *buf = buffers->pdata[i];
+
+            if (info->to_microvolts != 1.0)
+              for (int k = 0; k < signals[i].samples_per_record; k++)
+                buf[k] = (float) (buf[k] / info->to_microvolts);
+          }
+      if (!icto_edf_writer_write_record (writer, (const float *const *) buffers->pdata, error))
+        goto fail;
+    }
+  for (guint i = 0; i < icto_recording_get_n_annotations (recording); i++)
+    {
+      const IctoEdfAnnotation *e = icto_recording_get_annotation (recording, i);
+
+      if (!icto_edf_writer_add_annotation (writer, e->onset, e->duration, e->text, error))
+        goto fail;
+    }
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      IctoAnnotation *a = annotations->pdata[i];
+      g_autofree char *text = edf_text (store, a);
+      gint64 duration = a->duration > 0 ? a->duration : -1;
+
+      if (a->channels == NULL)
+        {
+          if (!icto_edf_writer_add_annotation (writer, a->onset, duration, text, error))
+            goto fail;
+          continue;
+        }
+      for (guint c = 0; a->channels[c] != NULL; c++)
+        {
+          g_autofree char *linked = g_strdup_printf ("%s@@%s", text, a->channels[c]);
+          if (!icto_edf_writer_add_annotation (writer, a->onset, duration, linked, error))
+            goto fail;
+        }
+    }
+  if (!icto_edf_writer_close (writer, error))
+    {
+      g_unlink (out);
+      return FALSE;
+    }
+  return TRUE;
+
+fail:
+  icto_edf_writer_close (writer, NULL);
+  g_unlink (out);
+  return FALSE;
+}
+
 static int
 cmd_export (IctoStore          *store,
             IctoRecording      *recording,
@@ -623,9 +760,13 @@ cmd_export (IctoStore          *store,
       return 0;
     }
   if (g_strcmp0 (o->format, "edf") == 0)
-    return icto_cli_fail (1, _("EDF+ export is not available in this build yet"));
+    {
+      if (!export_edf (store, recording, rec, (const char * const *) raters, o->out, &error))
+        return icto_cli_fail_error (error);
+      return 0;
+    }
   if (!icto_annot_format_from_string (o->format, &format))
-    return icto_cli_fail (2, _("unknown export format “%s” (bids, szcore, csv, training)"), o->format);
+    return icto_cli_fail (2, _("unknown export format “%s” (bids, szcore, csv, edf, training)"), o->format);
 
   start = icto_recording_get_start_time (recording);
   options.raters = (const char * const *) raters;

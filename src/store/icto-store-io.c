@@ -600,42 +600,59 @@ annotation_from_szcore_row (GPtrArray   *row,
   return g_steal_pointer (&a);
 }
 
-/* Adds labels that are in no vocabulary to the vocabulary "imported". */
+/* Resolves each label: a known code stays; a text equal to a label's code or
+ * name ignoring case ("Seizure") becomes that label; anything else is added
+ * to the vocabulary "imported". */
 static gboolean
 ensure_labels (IctoStore   *store,
                GPtrArray   *annotations,
                GError     **error)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) resolved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   for (guint i = 0; i < annotations->len; i++)
     {
       IctoAnnotation *a = annotations->pdata[i];
-      g_autoptr(IctoLabel) known = NULL;
-      g_autoptr(GError) local = NULL;
+      const char *code = g_hash_table_lookup (resolved, a->label);
 
-      if (g_hash_table_contains (seen, a->label))
-        continue;
-      g_hash_table_add (seen, a->label);
-      known = icto_store_get_label (store, NULL, a->label, &local);
-      if (known == NULL)
+      if (code == NULL)
         {
-          IctoLabel label = {
-            .vocabulary = (char *) "imported",
-            .code = a->label,
-            .name = a->label,
-            .colour = NULL,
-            .category = (char *) (g_str_has_prefix (a->label, "sz") ? "seizure" : "other"),
-            .position = -1,
-          };
+          g_autoptr(IctoLabel) known = NULL;
+          g_autoptr(GError) local = NULL;
+          char *value;
 
-          if (!g_error_matches (local, ICTO_STORE_ERROR, ICTO_STORE_ERROR_UNKNOWN_LABEL))
+          known = icto_store_get_label (store, NULL, a->label, &local);
+          if (known == NULL && !g_error_matches (local, ICTO_STORE_ERROR, ICTO_STORE_ERROR_UNKNOWN_LABEL))
             {
               g_propagate_error (error, g_steal_pointer (&local));
               return FALSE;
             }
-          if (!icto_store_set_label (store, &label, error))
-            return FALSE;
+          if (known == NULL)
+            known = icto_store_match_label (store, a->label);
+          if (known != NULL)
+            value = g_strdup (known->code);
+          else
+            {
+              IctoLabel label = {
+                .vocabulary = (char *) "imported",
+                .code = a->label,
+                .name = a->label,
+                .colour = NULL,
+                .category = (char *) (g_str_has_prefix (a->label, "sz") ? "seizure" : "other"),
+                .position = -1,
+              };
+
+              if (!icto_store_set_label (store, &label, error))
+                return FALSE;
+              value = g_strdup (a->label);
+            }
+          g_hash_table_insert (resolved, g_strdup (a->label), value);
+          code = value;
+        }
+      if (strcmp (code, a->label) != 0)
+        {
+          g_free (a->label);
+          a->label = g_strdup (code);
         }
     }
   return TRUE;

@@ -65,7 +65,8 @@ char *icto_import_report_describe (const IctoImportReport *report);
  * @report: (out) (optional): what was read, imported and refused
  *
  * Reads the whole file first, then adds all accepted rows in one
- * transaction and one undoable action.  Labels not in any vocabulary are
+ * transaction and one undoable action.  A label that is no known code but
+ * equals a label's name ignoring case ("Seizure") gets that label; others are
  * added to the vocabulary "imported".  With ICTO_IMPORT_ALL_OR_NOTHING a file
  * with bad rows imports nothing and fails with ICTO_STORE_ERROR_BAD_ROWS
  * (the report lists the rows).  Other errors: ICTO_STORE_ERROR_FILE (cannot

@@ -109,21 +109,11 @@ static const char *const migrations[] = {
   "  sz_soz TEXT,"
   "  sz_spread TEXT,"
   "  sz_pattern TEXT,"
-  "  sz_type TEXT);"
+  "  sz_type TEXT,"
+  "  lvl INTEGER NOT NULL);"
   "CREATE INDEX annotation_recording_onset ON annotation (recording_id, onset);"
+  "CREATE INDEX annotation_level ON annotation (recording_id, lvl, onset);"
   "CREATE INDEX annotation_label ON annotation (label);"
-  "CREATE VIRTUAL TABLE annotation_span USING rtree (id, t0, t1, r0, r1);"
-  "CREATE TRIGGER annotation_span_insert AFTER INSERT ON annotation BEGIN"
-  "  INSERT INTO annotation_span VALUES (new.id, new.onset, new.onset + new.duration,"
-  "                                      new.recording_id, new.recording_id);"
-  "END;"
-  "CREATE TRIGGER annotation_span_update AFTER UPDATE OF onset, duration, recording_id ON annotation BEGIN"
-  "  UPDATE annotation_span SET t0 = new.onset, t1 = new.onset + new.duration,"
-  "         r0 = new.recording_id, r1 = new.recording_id WHERE id = new.id;"
-  "END;"
-  "CREATE TRIGGER annotation_span_delete AFTER DELETE ON annotation BEGIN"
-  "  DELETE FROM annotation_span WHERE id = old.id;"
-  "END;"
   "CREATE TABLE action ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  recording_id INTEGER NOT NULL REFERENCES recording(id) ON DELETE CASCADE,"
@@ -329,6 +319,34 @@ column_time (sqlite3_stmt *stmt,
   if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
     return ICTO_STORE_TIME_NONE;
   return sqlite3_column_int64 (stmt, col);
+}
+
+/* ---- interval index ----
+ *
+ * Each annotation is filed under a duration level: level l holds durations
+ * up to 2^l s (level 0: up to 1 s), level MAX_LEVEL everything longer.  An
+ * annotation of level l overlapping [start, end) has its onset in
+ * [start - 2^l s, end), so a page is one short index range per level of
+ * (recording_id, lvl, onset), whatever the mix of short and long annotations.
+ */
+#define MAX_LEVEL 40
+
+static int
+level_of (gint64 duration)
+{
+  for (int l = 0; l < MAX_LEVEL; l++)
+    if (duration <= (G_GINT64_CONSTANT (10000000) << l))
+      return l;
+  return MAX_LEVEL;
+}
+
+static gint64
+level_lower_bound (int    level,
+                   gint64 start)
+{
+  gint64 span = level >= MAX_LEVEL ? G_MAXINT64 : (G_GINT64_CONSTANT (10000000) << level);
+
+  return start < G_MININT64 + span ? G_MININT64 : start - span;
 }
 
 /* ---- channels ---- */
@@ -819,11 +837,12 @@ insert_row_cached (IctoStore       *self,
   stmt = get_stmt (self,
                    "INSERT INTO annotation (recording_id, onset, duration, label, channels, rater_id,"
                    " confidence, text, created, modified, sz, sz_clinical_onset, sz_eec, sz_ueo,"
-                   " sz_offset, sz_soz, sz_spread, sz_pattern, sz_type, id)"
-                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
+                   " sz_offset, sz_soz, sz_spread, sz_pattern, sz_type, id, lvl)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_fields (stmt, a, rater_id);
+  sqlite3_bind_int (stmt, 21, level_of (a->duration));
   if (keep_id)
     sqlite3_bind_int64 (stmt, 20, a->id);
   else
@@ -863,11 +882,12 @@ update_row (IctoStore             *self,
                    "UPDATE annotation SET recording_id = ?1, onset = ?2, duration = ?3, label = ?4,"
                    " channels = ?5, rater_id = ?6, confidence = ?7, text = ?8, created = ?9,"
                    " modified = ?10, sz = ?11, sz_clinical_onset = ?12, sz_eec = ?13, sz_ueo = ?14,"
-                   " sz_offset = ?15, sz_soz = ?16, sz_spread = ?17, sz_pattern = ?18, sz_type = ?19"
-                   " WHERE id = ?20", error);
+                   " sz_offset = ?15, sz_soz = ?16, sz_spread = ?17, sz_pattern = ?18, sz_type = ?19,"
+                   " lvl = ?21 WHERE id = ?20", error);
   if (stmt == NULL)
     return FALSE;
   bind_fields (stmt, a, rater_id);
+  sqlite3_bind_int (stmt, 21, level_of (a->duration));
   sqlite3_bind_int64 (stmt, 20, a->id);
   if (!step_done (self, stmt, error))
     return FALSE;
@@ -1368,6 +1388,9 @@ icto_store_open (const char  *path,
 
   if (!exec_sql (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
+  /* reads through a memory map and a bigger page cache: no read() per page */
+  exec_sql (self, "PRAGMA mmap_size = 268435456", NULL);
+  exec_sql (self, "PRAGMA cache_size = -16384", NULL);
 
   version = read_user_version (self, error);
   if (version < 0)
@@ -1796,10 +1819,11 @@ icto_store_update (IctoStore       *self,
                    GError         **error)
 {
   g_autoptr(GPtrArray) one = g_ptr_array_new ();
-  ChangeData cd = { PENDING_UPDATE, one, annotation->id, NULL, 0 };
+  ChangeData cd = { PENDING_UPDATE, one, 0, NULL, 0 };
 
   g_return_val_if_fail (ICTO_IS_STORE (self), FALSE);
   g_return_val_if_fail (annotation != NULL && annotation->id > 0, FALSE);
+  cd.id = annotation->id;
 
   if (!validate_annotation (annotation, error))
     return FALSE;
@@ -1832,47 +1856,14 @@ icto_store_get (IctoStore  *self,
   return get_row (self, id, error);
 }
 
-GPtrArray *
-icto_store_list (IctoStore          *self,
-                 gint64              recording_id,
-                 gint64              start,
-                 gint64              end,
-                 const char * const *raters,
-                 GError            **error)
+static gboolean
+collect_rows (IctoStore          *self,
+              sqlite3_stmt       *stmt,
+              const char * const *raters,
+              GPtrArray          *out,
+              GError            **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) icto_annotation_free);
-  sqlite3_stmt *stmt;
   int rc;
-
-  g_return_val_if_fail (ICTO_IS_STORE (self), NULL);
-
-  if (start == G_MININT64 && end == G_MAXINT64)
-    {
-      stmt = get_stmt (self,
-                       "SELECT " ANNOT_COLUMNS " FROM annotation a JOIN rater r ON r.id = a.rater_id"
-                       " WHERE a.recording_id = ? ORDER BY a.onset, a.id", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, recording_id);
-    }
-  else
-    {
-      /* The R*Tree holds 32-bit floats rounded outwards: a coarse filter, refined
-       * exactly.  CROSS JOIN and the unary + keep SQLite from scanning the onset
-       * index instead (EXPLAIN QUERY PLAN: SCAN s VIRTUAL TABLE, SEARCH a BY rowid). */
-      stmt = get_stmt (self,
-                       "SELECT " ANNOT_COLUMNS " FROM annotation_span s"
-                       " CROSS JOIN annotation a ON a.id = s.id JOIN rater r ON r.id = a.rater_id"
-                       " WHERE s.r0 <= ?1 AND s.r1 >= ?1 AND s.t0 <= ?3 AND s.t1 >= ?2"
-                       " AND +a.recording_id = ?1 AND +a.onset < ?3"
-                       " AND (a.onset + a.duration > ?2 OR a.onset >= ?2)"
-                       " ORDER BY a.onset, a.id", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, recording_id);
-      sqlite3_bind_int64 (stmt, 2, start);
-      sqlite3_bind_int64 (stmt, 3, end);
-    }
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1888,8 +1879,71 @@ icto_store_list (IctoStore          *self,
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, error, rc, "list");
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+static int
+compare_onset_id (gconstpointer a,
+                  gconstpointer b)
+{
+  const IctoAnnotation *x = *(IctoAnnotation **) a;
+  const IctoAnnotation *y = *(IctoAnnotation **) b;
+
+  if (x->onset != y->onset)
+    return x->onset < y->onset ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+GPtrArray *
+icto_store_list (IctoStore          *self,
+                 gint64              recording_id,
+                 gint64              start,
+                 gint64              end,
+                 const char * const *raters,
+                 GError            **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) icto_annotation_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (ICTO_IS_STORE (self), NULL);
+
+  if (start == G_MININT64 && end == G_MAXINT64)
+    {
+      stmt = get_stmt (self,
+                       "SELECT " ANNOT_COLUMNS " FROM annotation a JOIN rater r ON r.id = a.rater_id"
+                       " WHERE a.recording_id = ? ORDER BY a.onset, a.id", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, recording_id);
+      if (!collect_rows (self, stmt, raters, out, error))
+        return NULL;
+      return g_steal_pointer (&out);
+    }
+
+  if (start >= end)
+    return g_steal_pointer (&out);
+
+  /* one index range per duration level (see level_of) */
+  stmt = get_stmt (self,
+                   "SELECT " ANNOT_COLUMNS " FROM annotation a JOIN rater r ON r.id = a.rater_id"
+                   " WHERE a.recording_id = ?1 AND a.lvl = ?2 AND a.onset >= ?3 AND a.onset < ?4"
+                   " AND (a.onset + a.duration > ?5 OR a.onset >= ?5)", error);
+  if (stmt == NULL)
+    return NULL;
+  for (int level = 0; level <= MAX_LEVEL; level++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, recording_id);
+      sqlite3_bind_int (stmt, 2, level);
+      sqlite3_bind_int64 (stmt, 3, level_lower_bound (level, start));
+      sqlite3_bind_int64 (stmt, 4, end);
+      sqlite3_bind_int64 (stmt, 5, start);
+      if (!collect_rows (self, stmt, raters, out, error))
+        return NULL;
+    }
+  g_ptr_array_sort (out, compare_onset_id);
   return g_steal_pointer (&out);
 }
 

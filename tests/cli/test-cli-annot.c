@@ -9,6 +9,7 @@
 
 #include "icto-test-util.h"
 #include "signal/icto-edf-writer.h"
+#include "signal/icto-recording.h"
 
 static char *recording_path;
 
@@ -325,6 +326,65 @@ test_export_import_round_trip (void)
 }
 
 static void
+test_export_edf (void)
+{
+  g_autofree char *db = db_path ("edfx.db");
+  g_autofree char *db2 = db_path ("edfx2.db");
+  g_autofree char *copy = g_build_filename (icto_test_tmpdir (), "annotated copy.edf", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(IctoRecording) orig = NULL;
+  g_autoptr(IctoRecording) out = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len_before = 0, len_after = 0;
+  JsonArray *arr;
+  float a[64], b[64];
+
+  g_assert_true (g_file_get_contents (recording_path, &before, &len_before, NULL));
+  g_assert_cmpint (run_cli (NULL, NULL, "add", recording_path, "--db", db, "--onset", "40.5", "--duration", "2",
+                            "--label", "artefact", "--channels", "LA2,LA1", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, NULL, "export", recording_path, "--db", db, "--format", "edf",
+                            "--out", recording_path, NULL), ==, 1);
+  g_assert_cmpint (run_cli (NULL, NULL, "export", recording_path, "--db", db, "--format", "edf",
+                            "--out", copy, NULL), ==, 0);
+  /* the original is untouched */
+  g_assert_true (g_file_get_contents (recording_path, &after, &len_after, NULL));
+  g_assert_cmpuint (len_before, ==, len_after);
+  g_assert_true (memcmp (before, after, len_before) == 0);
+
+  orig = icto_recording_open (recording_path, &error);
+  g_assert_no_error (error);
+  out = icto_recording_open (copy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (icto_recording_get_n_signals (out), ==, 2);
+  g_assert_cmpint (icto_recording_get_duration (out), ==, icto_recording_get_duration (orig));
+  g_assert_cmpuint (icto_recording_get_n_annotations (out), ==, icto_recording_get_n_annotations (orig) + 2);
+  for (guint s = 0; s < 2; s++)
+    {
+      g_assert_true (icto_recording_read_samples (orig, s, 64 * 30, 64, a, &error));
+      g_assert_true (icto_recording_read_samples (out, s, 64 * 30, 64, b, &error));
+      g_assert_no_error (error);
+      for (int i = 0; i < 64; i++)
+        g_assert_cmpfloat_with_epsilon (a[i], b[i], 2000.0 / 65535.0);
+    }
+
+  /* the file's annotations and the added one come back from the copy */
+  g_assert_cmpint (run_cli (NULL, NULL, "import", copy, "--db", db2, "--format", "edf", NULL), ==, 0);
+  arr = list_json (db2, copy, parser);
+  g_assert_cmpuint (json_array_get_length (arr), ==, 4);
+  {
+    JsonObject *o = json_array_get_object_element (arr, 3);
+    JsonArray *ch = json_object_get_array_member (o, "channels");
+
+    g_assert_cmpstr (json_object_get_string_member (o, "label"), ==, "artefact");
+    g_assert_cmpfloat (json_object_get_double_member (o, "onset_s"), ==, 40.5);
+    g_assert_cmpfloat (json_object_get_double_member (o, "duration_s"), ==, 2.0);
+    g_assert_cmpuint (json_array_get_length (ch), ==, 2);
+  }
+}
+
+static void
 test_import_bad_rows (void)
 {
   g_autofree char *db = db_path ("bad.db");
@@ -367,6 +427,7 @@ main (int    argc,
   g_test_add_func ("/cli/annot/import-edf", test_import_edf);
   g_test_add_func ("/cli/annot/export-import", test_export_import_round_trip);
   g_test_add_func ("/cli/annot/import-bad-rows", test_import_bad_rows);
+  g_test_add_func ("/cli/annot/export-edf", test_export_edf);
 
   status = g_test_run ();
   g_free (recording_path);

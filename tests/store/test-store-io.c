@@ -446,6 +446,30 @@ test_edf_events (void)
   }
 }
 
+/* A real BIDS iEEG events.tsv: "Seizure" is the built-in seizure label. */
+static void
+test_real_bids_events (void)
+{
+  g_autofree char *path = icto_test_shared_path ("data/real/metadata_only/bids_examples_ieeg_epilepsy/"
+                                                 "sub-01_ses-postimp_task-seizure_run-01_events.tsv");
+  gint64 rec = 0;
+  g_autoptr(IctoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (path == NULL)
+    return;
+  store = open_store ("realbids.db", &rec);
+  g_assert_true (icto_store_import_file (store, rec, ICTO_ANNOT_FORMAT_BIDS, path, NULL,
+                                         ICTO_IMPORT_ALL_OR_NOTHING, NULL, &error));
+  g_assert_no_error (error);
+  list = icto_store_list (store, rec, G_MININT64, G_MAXINT64, NULL, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((IctoAnnotation *) list->pdata[0])->label, ==, "sz");
+  g_assert_cmpint (((IctoAnnotation *) list->pdata[0])->onset, ==, 1203690000);
+  g_assert_cmpint (((IctoAnnotation *) list->pdata[0])->duration, ==, 0);
+}
+
 static void
 test_training_labels (void)
 {
@@ -503,6 +527,7 @@ main (int    argc,
   g_test_add_func ("/store/io/csv-quoting", test_csv_quoting);
   g_test_add_func ("/store/io/edf-events", test_edf_events);
   g_test_add_func ("/store/io/training", test_training_labels);
+  g_test_add_func ("/store/io/real-bids-events", test_real_bids_events);
 
   return g_test_run ();
 }

@@ -763,6 +763,59 @@ test_read_only_file (void)
   g_chmod (path, 0644);
 }
 
+typedef struct {
+  const char *path;
+  const char *rater;
+  guint       n_ok;
+} ThreadJob;
+
+/* One connection per thread: each thread opens its own IctoStore. */
+static gpointer
+thread_writer (gpointer data)
+{
+  ThreadJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IctoStore) store = icto_store_open (job->path, &error);
+  gint64 rec;
+
+  if (store == NULL)
+    return NULL;
+  rec = icto_store_ensure_recording (store, "fp-threads", NULL, -1, &error);
+  for (guint i = 0; i < 60 && rec > 0; i++)
+    {
+      g_autoptr(IctoAnnotation) a = make_annotation (rec, i, 1, "spike");
+
+      a->rater = g_strdup (job->rater);
+      if (icto_store_add (store, a, NULL))
+        job->n_ok++;
+    }
+  return NULL;
+}
+
+static void
+test_threads (void)
+{
+  g_autofree char *path = db_path ("threads.db");
+  ThreadJob jobs[2] = { { path, "t1", 0 }, { path, "t2", 0 } };
+  GThread *threads[2];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IctoStore) store = NULL;
+  gint64 rec;
+
+  for (int i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("writer", thread_writer, &jobs[i]);
+  for (int i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (jobs[0].n_ok, ==, 60);
+  g_assert_cmpuint (jobs[1].n_ok, ==, 60);
+  store = icto_store_open (path, &error);
+  g_assert_no_error (error);
+  rec = icto_store_find_recording (store, "fp-threads", &error);
+  g_assert_cmpint (icto_store_count (store, rec, &error), ==, 120);
+  g_assert_true (icto_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_seconds_format (void)
 {
@@ -820,6 +873,7 @@ main (int    argc,
   g_test_add_func ("/store/pending/full", test_pending_full);
   g_test_add_func ("/store/pending/read-only-file", test_read_only_file);
   g_test_add_func ("/store/seconds", test_seconds_format);
+  g_test_add_func ("/store/threads", test_threads);
 
   return g_test_run ();
 }
