@@ -153,28 +153,43 @@ design (const IctoFilterSpec *spec, double fs, Section *s, guint *n, GError **er
   return TRUE;
 }
 
+/* All sections in one pass, sample by sample: section k+1 works on sample
+ * i−1 while section k works on sample i, so the recursions overlap in the
+ * CPU instead of waiting on each other. */
 static void
 run_sections (const Section *s, guint n_sections, float *x, gsize n, gssize step)
 {
+  double z1[MAX_SECTIONS + 20], z2[MAX_SECTIONS + 20];
+  double c;
+  float *p;
+
+  if (n == 0)
+    return;
+  c = x[step > 0 ? 0 : n - 1];
   for (guint k = 0; k < n_sections; k++)
     {
+      /* transposed direct form II, started in the steady state of a
+       * constant input c (the first sample of the run) */
       const Section *t = &s[k];
-      double x0 = x[step > 0 ? 0 : n - 1];
       double den = 1 + t->a1 + t->a2;
       double g = fabs (den) > 1e-12 ? (t->b0 + t->b1 + t->b2) / den : 0.0;
-      /* transposed direct form II, started in the steady state of x0 */
-      double z2 = t->b2 * x0 - t->a2 * g * x0;
-      double z1 = g * x0 - t->b0 * x0;
-      float *p = x + (step > 0 ? 0 : (gssize) n - 1);
-
-      for (gsize i = 0; i < n; i++, p += step)
+      z2[k] = t->b2 * c - t->a2 * g * c;
+      z1[k] = g * c - t->b0 * c;
+      c *= g;
+    }
+  p = x + (step > 0 ? 0 : (gssize) n - 1);
+  for (gsize i = 0; i < n; i++, p += step)
+    {
+      double v = *p;
+      for (guint k = 0; k < n_sections; k++)
         {
-          double in = *p;
-          double out = t->b0 * in + z1;
-          z1 = t->b1 * in - t->a1 * out + z2;
-          z2 = t->b2 * in - t->a2 * out;
-          *p = (float) out;
+          const Section *t = &s[k];
+          double out = t->b0 * v + z1[k];
+          z1[k] = t->b1 * v - t->a1 * out + z2[k];
+          z2[k] = t->b2 * v - t->a2 * out;
+          v = out;
         }
+      *p = (float) v;
     }
 }
 

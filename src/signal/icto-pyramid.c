@@ -19,8 +19,9 @@
 #include "signal/icto-recording-private.h"
 
 #define MAX_BINS       16384
+#define MIN_BIN        64
 #define LEVEL_FACTOR   8
-#define CHUNK_BYTES    (4 * 1024 * 1024)
+#define CHUNK_BYTES    (1024 * 1024)
 #define CACHE_MAGIC    "ICTOPYR1"
 
 typedef struct {
@@ -60,7 +61,9 @@ plan (IctoPyramid *self, IctoRecording *rec)
       gsize n;
       sp->n_samples = icto_recording_get_n_samples (rec, s);
       sp->spr = icto_recording_get_signal (rec, s)->samples_per_record;
-      sp->bin = MAX (1, (sp->n_samples + MAX_BINS - 1) / MAX_BINS);
+      /* at least MIN_BIN samples per bin: smaller bins cost more to scan
+       * than the overview needs */
+      sp->bin = MAX (MIN_BIN, (sp->n_samples + MAX_BINS - 1) / MAX_BINS);
       n = (gsize) ((sp->n_samples + sp->bin - 1) / sp->bin);
       sp->n_levels = 0;
       for (;;)
@@ -131,7 +134,9 @@ typedef struct {
   gint32 lo, hi;
 } DigitalBin;
 
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define ICTO_VECTORIZE __attribute__ ((optimize ("O3"), target_clones ("avx2", "default")))
+#elif defined(__GNUC__) && !defined(__clang__)
 #define ICTO_VECTORIZE __attribute__ ((optimize ("O3")))
 #else
 #define ICTO_VECTORIZE
@@ -182,20 +187,77 @@ store_bin (SignalPyramid *sp, const _IctoRawLayout *L, gint64 b, DigitalBin c)
   sp->max[0][b] = MAX (x, z);
 }
 
+/* The file is read by a second thread into a ring of buffers while this one
+ * scans the previous buffer, so that the scan costs (almost) no time beyond
+ * the reads on a machine with two cores. */
+typedef struct {
+  guint8       *buf;
+  const guint8 *data;     /* the chunk's first record (= buf) */
+  gint64        r0;
+  gint64        n;        /* 0: end of the file (or of reading) */
+  GError       *error;
+} Chunk;
+
+typedef struct {
+  IctoRecording *rec;
+  gint64         n_records;
+  gint64         chunk;
+  GAsyncQueue   *free_q;
+  GAsyncQueue   *full_q;
+  gsize          record_bytes;
+  gint           stop;
+} Reader;
+
+#define N_BUFFERS 3
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Reader *rd = data;
+  gint64 r0 = 0;
+
+  for (;;)
+    {
+      Chunk *c = g_async_queue_pop (rd->free_q);
+      if (g_atomic_int_get (&rd->stop) || r0 >= rd->n_records)
+        {
+          c->n = 0;
+          g_async_queue_push (rd->full_q, c);
+          break;
+        }
+      c->r0 = r0;
+      c->n = MIN (rd->chunk, rd->n_records - r0);
+      if (c->buf == NULL)
+        c->buf = g_malloc ((gsize) rd->chunk * rd->record_bytes);
+      c->data = c->buf;
+      if (!_icto_recording_read_raw (rd->rec, c->r0, c->n, c->buf, &c->error))
+        {
+          g_async_queue_push (rd->full_q, c);
+          break;
+        }
+      r0 += c->n;
+      g_async_queue_push (rd->full_q, c);
+    }
+  return NULL;
+}
+
 static gboolean
 scan_file (IctoPyramid *self, IctoRecording *rec, IctoPyramidProgress progress, gpointer user_data,
            GCancellable *cancellable, GError **error)
 {
   gsize record_bytes = _icto_recording_get_record_bytes (rec);
   gint64 chunk = MAX (1, (gint64) (CHUNK_BYTES / MAX (record_bytes, 1)));
-  g_autofree guint8 *raw = NULL;
   g_autofree _IctoRawLayout *layout = g_new (_IctoRawLayout, MAX (self->n_signals, 1));
   g_autofree DigitalBin *cur = g_new (DigitalBin, MAX (self->n_signals, 1));
   g_autofree gint64 *cur_bin = g_new0 (gint64, MAX (self->n_signals, 1));
-  gboolean ok = TRUE;
+  Chunk chunks[N_BUFFERS];
+  Reader rd;
+  GThread *thread;
+  gboolean ok = TRUE, done = FALSE;
 
+  if (self->n_signals == 0)
+    return TRUE;
   chunk = MIN (chunk, self->n_records);
-  raw = g_malloc (MAX ((gsize) chunk * record_bytes, 1));
   for (guint s = 0; s < self->n_signals; s++)
     {
       _icto_recording_get_layout (rec, s, &layout[s]);
@@ -206,62 +268,100 @@ scan_file (IctoPyramid *self, IctoRecording *rec, IctoPyramidProgress progress, 
   posix_fadvise (_icto_recording_get_fd (rec), 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 
-  for (gint64 r0 = 0; ok && r0 < self->n_records && self->n_signals > 0; r0 += chunk)
+  rd.rec = rec;
+  rd.n_records = self->n_records;
+  rd.chunk = chunk;
+  rd.record_bytes = record_bytes;
+  rd.free_q = g_async_queue_new ();
+  rd.full_q = g_async_queue_new ();
+  rd.stop = 0;
+  for (int i = 0; i < N_BUFFERS; i++)
     {
-      gint64 n = MIN (chunk, self->n_records - r0);
+      chunks[i].buf = NULL;
+      chunks[i].error = NULL;
+      g_async_queue_push (rd.free_q, &chunks[i]);
+    }
+  thread = g_thread_new ("icto-pyramid-read", reader_thread, &rd);
 
-      if (g_cancellable_is_cancelled (cancellable))
+  while (!done)
+    {
+      Chunk *ck = g_async_queue_pop (rd.full_q);
+      const guint8 *raw = ck->data;
+      gint64 r0 = ck->r0, n = ck->n;
+
+      if (ck->error)
+        {
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&ck->error));
+          g_clear_error (&ck->error);
+          ok = FALSE;
+          done = TRUE;
+          continue;
+        }
+      if (n == 0)
+        {
+          done = TRUE;
+          continue;
+        }
+      if (ok && g_cancellable_is_cancelled (cancellable))
         {
           g_set_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_CANCELLED,
                        _("Building the overview was cancelled"));
           ok = FALSE;
-          break;
+          g_atomic_int_set (&rd.stop, 1);
         }
-      if (!_icto_recording_read_raw (rec, r0, n, raw, error))
+      if (ok)
         {
-          ok = FALSE;
-          break;
-        }
-      for (guint s = 0; s < self->n_signals; s++)
-        {
-          const _IctoRawLayout *L = &layout[s];
-          const SignalPyramid *sp = &self->signals[s];
-          gint64 bin = sp->bin;
-          DigitalBin c = cur[s];
-          gint64 b = cur_bin[s];
-
-          for (gint64 r = 0; r < n; r++)
+          for (guint s = 0; s < self->n_signals; s++)
             {
-              const guint8 *p = raw + (gsize) r * record_bytes + L->byte_offset;
-              gint64 k = (r0 + r) * L->samples_per_record;
-              int j = 0;
-              while (j < L->samples_per_record)
+              const _IctoRawLayout *L = &layout[s];
+              const SignalPyramid *sp = &self->signals[s];
+              gint64 bin = sp->bin;
+              DigitalBin c = cur[s];
+              gint64 b = cur_bin[s];
+
+              for (gint64 r = 0; r < n; r++)
                 {
-                  gint64 boundary = (b + 1) * bin;
-                  int stop = (int) MIN ((gint64) L->samples_per_record, (gint64) j + (boundary - k));
-                  gint32 lo = c.lo, hi = c.hi;
-                  if (L->bytes_per_sample == 2)
-                    minmax_i16 (p + 2 * j, stop - j, &lo, &hi);
-                  else
-                    minmax_i24 (p + 3 * j, stop - j, &lo, &hi);
-                  c.lo = lo;
-                  c.hi = hi;
-                  k += stop - j;
-                  j = stop;
-                  if (k == boundary)
+                  const guint8 *p = raw + (gsize) r * record_bytes + L->byte_offset;
+                  gint64 k = (r0 + r) * L->samples_per_record;
+                  int j = 0;
+                  while (j < L->samples_per_record)
                     {
-                      store_bin (&self->signals[s], L, b++, c);
-                      c.lo = G_MAXINT32;
-                      c.hi = G_MININT32;
+                      gint64 boundary = (b + 1) * bin;
+                      int stop = (int) MIN ((gint64) L->samples_per_record, (gint64) j + (boundary - k));
+                      gint32 lo = c.lo, hi = c.hi;
+                      if (L->bytes_per_sample == 2)
+                        minmax_i16 (p + 2 * j, stop - j, &lo, &hi);
+                      else
+                        minmax_i24 (p + 3 * j, stop - j, &lo, &hi);
+                      c.lo = lo;
+                      c.hi = hi;
+                      k += stop - j;
+                      j = stop;
+                      if (k == boundary)
+                        {
+                          store_bin (&self->signals[s], L, b++, c);
+                          c.lo = G_MAXINT32;
+                          c.hi = G_MININT32;
+                        }
                     }
                 }
+              cur[s] = c;
+              cur_bin[s] = b;
             }
-          cur[s] = c;
-          cur_bin[s] = b;
+          if (progress)
+            progress ((double) (r0 + n) / (double) self->n_records, user_data);
         }
-      if (progress)
-        progress ((double) (r0 + n) / (double) self->n_records, user_data);
+      g_async_queue_push (rd.free_q, ck);
     }
+  g_thread_join (thread);
+  for (int i = 0; i < N_BUFFERS; i++)
+    {
+      g_free (chunks[i].buf);
+      g_clear_error (&chunks[i].error);
+    }
+  g_async_queue_unref (rd.free_q);
+  g_async_queue_unref (rd.full_q);
 
   for (guint s = 0; ok && s < self->n_signals; s++)
     {

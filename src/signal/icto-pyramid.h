@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * IctoPyramid: multi-resolution min/max of every data signal of a recording,
  * for the overview strip.  Level 0 keeps the min/max of bins of a fixed
  * number of stored samples per signal (at most 16384 bins per signal, and at
- * least one sample per bin); each further level merges 8 bins.  Memory: at
+ * least 64 samples per bin); each further level merges 8 bins.  Memory: at
  * most 16384 × 2 floats × 8/7 per signal (about 150 KiB).
  *
  * Built by one sequential pass over the file (large reads, min/max on the

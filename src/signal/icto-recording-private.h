@@ -9,8 +9,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   _ICTO_RECORDING_OPEN_DEFAULT = 0,
-  /* Never ask EDFlib: header, record times and annotations come from our own
-   * parser (tests compare the two readers). */
+  /* Do not ask EDFlib to validate the header. */
   _ICTO_RECORDING_OPEN_OWN_READER = 1 << 0,
 } _IctoRecordingOpenFlags;
 
@@ -18,7 +17,7 @@ IctoRecording *_icto_recording_open_full (const char               *path,
                                           _IctoRecordingOpenFlags   flags,
                                           GError                  **error);
 
-/* TRUE when EDFlib accepted the file and supplied the annotations. */
+/* TRUE when EDFlib accepted the file (its header checks passed). */
 gboolean _icto_recording_used_edflib (IctoRecording *self);
 
 /* Byte budget of the decoded-block cache (default 96 MiB). */

@@ -71,6 +71,22 @@ typedef struct {
  * checked against the file size before use.  Reads the header and all
  * EDF+ annotations (TALs) and record start times; sample data are read on
  * demand.  Returns a new recording or NULL with @error set.
+ *
+ * EDFlib validates the header when it accepts the file; files it refuses
+ * but that we can read safely (EDF+D, a non-blank prefilter field of the
+ * annotation signal, text after "EDF+C", non-ASCII header bytes, …) are
+ * read by our own parser.  Annotations and record times always come from our
+ * TAL reader (EDFlib's takes ~80 µs per data record); the tests check it
+ * against EDFlib's annotations on every shared file EDFlib opens.  Sample
+ * data: whole data records by pread, decoded in blocks kept in an LRU
+ * cache (96 MiB by default).
+ *
+ * Tolerated: labels and fields in Latin-1 or UTF-8 (decoded to UTF-8), a
+ * record count of −1 when the file holds whole records, "," as decimal
+ * separator in physical ranges.  Refused with ICTO_SIGNAL_ERROR_HEADER:
+ * control characters in labels, empty digital or physical ranges, absurd
+ * counts, a file longer than announced; ICTO_SIGNAL_ERROR_TRUNCATED when it
+ * is shorter; ICTO_SIGNAL_ERROR_NOT_EDF when the version field is wrong.
  */
 IctoRecording *icto_recording_open (const char  *path,
                                     GError     **error);

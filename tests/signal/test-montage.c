@@ -254,8 +254,9 @@ test_custom_errors (void)
       char buf[64];
       g_autoptr(GError) error = NULL;
       IctoMontage *m;
+      static const char alphabet[] = "LA1'\"=+-*. 0123456789[]group#\n\t\\x";
       for (int k = 0; k < 64; k++)
-        buf[k] = "LA1'\"=+-*. 0123456789[]group#\n\t\\x"[g_test_rand_int_range (0, 35)];
+        buf[k] = alphabet[g_test_rand_int_range (0, (gint32) sizeof alphabet - 1)];
       m = icto_montage_new_from_data (buf, 64, labels, N_LABELS, &error);
       if (m)
         icto_montage_unref (m);

@@ -28,7 +28,7 @@ progress_cb (double fraction, gpointer user_data)
     g_cancellable_cancel (p->cancel_at_half);
 }
 
-/* Small file: one sample per bin, so queries are exact. */
+/* Small file: 64 samples per bin; queries aligned to bins are exact. */
 static void
 test_exact (void)
 {
@@ -56,10 +56,10 @@ test_exact (void)
           g_assert_cmpfloat (fabs (qmn[c] - mn[c]), <, 1e-3);
           g_assert_cmpfloat (fabs (qmx[c] - mx[c]), <, 1e-3);
         }
-      /* a 2-s range at 16 columns (32 samples each) */
-      icto_decimate_minmax (x + 10 * 256, 512, 16, mn, mx);
-      g_assert_true (icto_pyramid_query (pyr, s, 10 * ICTO_TICKS_PER_SECOND, 12 * ICTO_TICKS_PER_SECOND, 16, qmn, qmx));
-      for (int c = 0; c < 16; c++)
+      /* a 2-s range at 8 columns (64 samples each) */
+      icto_decimate_minmax (x + 10 * 256, 512, 8, mn, mx);
+      g_assert_true (icto_pyramid_query (pyr, s, 10 * ICTO_TICKS_PER_SECOND, 12 * ICTO_TICKS_PER_SECOND, 8, qmn, qmx));
+      for (int c = 0; c < 8; c++)
         {
           g_assert_cmpfloat (fabs (qmn[c] - mn[c]), <, 1e-3);
           g_assert_cmpfloat (fabs (qmx[c] - mx[c]), <, 1e-3);
@@ -105,10 +105,10 @@ test_bounds (void)
     {
       g_assert_cmpfloat (qmn[c], <=, mn[c] + 1e-3);
       g_assert_cmpfloat (qmx[c], >=, mx[c] - 1e-3);
-      /* and no looser than the column widened by 16 samples (> one bin) each side */
+      /* and no looser than the column widened by one bin (64 samples) each side */
       {
-        int a = MAX (0, (int) ceil (c * 102.4 - 1e-9) - 16);
-        int b = MIN (100 * 1024, (int) ceil ((c + 1) * 102.4 - 1e-9) + 16);
+        int a = MAX (0, (int) ceil (c * 102.4 - 1e-9) - 64);
+        int b = MIN (100 * 1024, (int) ceil ((c + 1) * 102.4 - 1e-9) + 64);
         float lo = INFINITY, hi = -INFINITY;
         for (int i = a; i < b; i++)
           {
@@ -177,6 +177,75 @@ test_cancel (void)
   g_assert_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_CANCELLED);
 }
 
+/* EDF+D: columns inside the gap are NAN, the others hold the data around them. */
+static void
+test_gap (void)
+{
+  g_autofree char *src = test_write_edf ("pyr-gap-src.edf", 2, 256, 6);
+  g_autofree char *dst = g_build_filename (icto_test_tmpdir (), "pyr-gap.edf", NULL);
+  g_autofree char *contents = NULL;
+  gsize len, hdr = 256 * 4, rec_bytes;
+  g_autoptr(IctoRecording) rec = NULL;
+  g_autoptr(IctoPyramid) pyr = NULL;
+  float mn[8], mx[8], x[256];
+
+  g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
+  rec_bytes = (len - hdr) / 6;
+  memcpy (contents + 192, "EDF+D", 5);
+  for (int r = 3; r < 6; r++)   /* records 3.. start 2 s later */
+    contents[hdr + r * rec_bytes + 2 * 256 * 2 + 1] = (char) ('0' + r + 2);
+  g_assert_true (g_file_set_contents (dst, contents, len, NULL));
+  rec = icto_recording_open (dst, NULL);
+  g_assert_cmpuint (icto_recording_get_n_gaps (rec), ==, 1);
+  pyr = icto_pyramid_build (rec, NULL, NULL, NULL, NULL, NULL);
+  g_assert_true (icto_pyramid_query (pyr, 0, 0, 8 * ICTO_TICKS_PER_SECOND, 8, mn, mx));
+  for (int c = 0; c < 8; c++)
+    g_assert_cmpint (isnan (mn[c]), ==, c == 3 || c == 4);
+  /* the column of 5–6 s holds record 3 (stored seconds 3–4) */
+  g_assert_true (icto_recording_read_samples (rec, 0, 3 * 256, 256, x, NULL));
+  {
+    float lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < 256; i++)
+      {
+        lo = MIN (lo, x[i]);
+        hi = MAX (hi, x[i]);
+      }
+    g_assert_cmpfloat (fabs (mn[5] - lo), <, 1e-3);
+    g_assert_cmpfloat (fabs (mx[5] - hi), <, 1e-3);
+  }
+}
+
+/* 24-bit BDF+ (real file): the whole-range extremes of every signal are the
+ * extremes of its samples. */
+static void
+test_bdf (void)
+{
+  g_autofree char *path = icto_test_shared_path ("data/real/edge_cases/multiple_annotation_chans.bdf");
+  g_autoptr(IctoRecording) rec = NULL;
+  g_autoptr(IctoPyramid) pyr = NULL;
+
+  if (path == NULL)
+    return;
+  rec = icto_recording_open (path, NULL);
+  pyr = icto_pyramid_build (rec, NULL, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (pyr);
+  for (guint s = 0; s < icto_recording_get_n_signals (rec); s++)
+    {
+      gint64 n = icto_recording_get_n_samples (rec, s);
+      g_autofree float *x = g_new (float, n);
+      float lo = INFINITY, hi = -INFINITY, qmn[3], qmx[3];
+      g_assert_true (icto_recording_read_samples (rec, s, 0, (gsize) n, x, NULL));
+      for (gint64 i = 0; i < n; i++)
+        {
+          lo = MIN (lo, x[i]);
+          hi = MAX (hi, x[i]);
+        }
+      g_assert_true (icto_pyramid_query (pyr, s, 0, icto_recording_get_duration (rec), 1, qmn, qmx));
+      g_assert_cmpfloat (fabs (qmn[0] - lo), <=, 1e-6 * fabs (lo) + 1e-3);
+      g_assert_cmpfloat (fabs (qmx[0] - hi), <=, 1e-6 * fabs (hi) + 1e-3);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,5 +254,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signal/pyramid/bounds", test_bounds);
   g_test_add_func ("/signal/pyramid/cache", test_cache);
   g_test_add_func ("/signal/pyramid/cancel", test_cancel);
+  g_test_add_func ("/signal/pyramid/bdf", test_bdf);
+  g_test_add_func ("/signal/pyramid/gap", test_gap);
   return g_test_run ();
 }
