@@ -257,6 +257,7 @@ struct _IctoSim {
   double         *lvfa_on, *lvfa_amp;
   double         *x2_base;       /* resting level of x2 (spikes excluded) */
   double         *spike_t;       /* n x SPIKE_SLOTS recent interictal spike times, -1e9: none */
+  guint          *spike_count;   /* interictal spikes per node */
   Resonator      *lvfa_res;
   IctoSimRng     *lvfa_rng;
   BgSource       *node_bg;
@@ -1059,6 +1060,7 @@ icto_sim_new (const IctoSimParams *params,
   self->acc = g_new0 (double, self->fs);
   self->x2_base = g_new0 (double, n);
   self->spike_t = g_new0 (double, (gsize) n * SPIKE_SLOTS);
+  self->spike_count = g_new0 (guint, n);
   for (gsize k = 0; k < (gsize) n * SPIKE_SLOTS; k++)
     self->spike_t[k] = -1e9;
   self->line_sin = g_new0 (double, 3 * self->fs);
@@ -1157,6 +1159,7 @@ icto_sim_free (IctoSim *self)
   g_free (self->acc);
   g_free (self->x2_base);
   g_free (self->spike_t);
+  g_free (self->spike_count);
   g_free (self->line_sin);
   g_free (self->line_cos);
   g_free (self->active_list);
@@ -1222,6 +1225,8 @@ node_events (IctoSim *self,
                 if (slots[k] < slots[oldest])
                   oldest = k;
               slots[oldest] = t;
+              if (t >= 0)
+                self->spike_count[i]++;
             }
           if (s != NULL && is_ez && ss->spikes_start >= 0 && t >= ss->spikes_start && s->eec < 0)
             s->eec = t;
@@ -1703,6 +1708,14 @@ gint64
 icto_sim_get_records_done (IctoSim *self)
 {
   return self->rec_done;
+}
+
+guint
+icto_sim_get_node_spike_count (IctoSim *self,
+                               guint    node)
+{
+  g_return_val_if_fail (node < self->n_nodes, 0);
+  return self->spike_count[node];
 }
 
 guint

@@ -152,6 +152,10 @@ guint                 icto_sim_get_n_channels (IctoSim *self);
 const IctoSimChannel *icto_sim_get_channel    (IctoSim *self, guint index);
 /* Gain (dimensionless, <= 1) from node @node to channel @channel. */
 double                icto_sim_get_gain       (IctoSim *self, guint channel, guint node);
+/* Interictal spikes of node @node so far (population-2 events, x2 crossing
+ * 0 upward, outside the node's seizures, including pre-ictal periodic
+ * spikes). */
+guint                 icto_sim_get_node_spike_count (IctoSim *self, guint node);
 /* Number of 1-s data records (ceil of the duration). */
 gint64                icto_sim_get_n_records  (IctoSim *self);
 gint64                icto_sim_get_records_done (IctoSim *self);

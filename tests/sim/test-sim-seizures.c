@@ -282,6 +282,37 @@ test_sim_custom_ez (void)
     g_assert_cmpint (icto_sim_get_channel (r->sim, c)->status, ==, ICTO_SIM_STATUS_GOOD);
 }
 
+/* Interictal spikes (population 2, noise-driven): a few per minute on the
+ * EZ and PZ nodes, almost none on healthy nodes (seizure-simulator.md §3,
+ * check 6). */
+static void
+test_sim_interictal_spikes (void)
+{
+  Run *r = get_demo_run ();
+  IctoSim *sim = r->sim;
+  double minutes = r->n_rec / 60.0;
+  double sum[3] = { 0 };
+  int count[3] = { 0 };
+
+  for (guint i = 0; i < icto_sim_get_n_nodes (sim); i++)
+    {
+      int k = icto_sim_get_node (sim, i)->klass;
+      sum[k] += icto_sim_get_node_spike_count (sim, i) / minutes;
+      count[k]++;
+    }
+  for (int k = 0; k < 3; k++)
+    {
+      g_assert_cmpint (count[k], >, 0);
+      sum[k] /= count[k];
+    }
+  g_test_message ("spikes per minute: healthy %.2f, PZ %.2f, EZ %.2f", sum[0], sum[1], sum[2]);
+  g_assert_cmpfloat (sum[ICTO_SIM_NODE_HEALTHY], <, 1.0);
+  g_assert_cmpfloat (sum[ICTO_SIM_NODE_PZ], >, 1.5);
+  g_assert_cmpfloat (sum[ICTO_SIM_NODE_PZ], <, 15.0);
+  g_assert_cmpfloat (sum[ICTO_SIM_NODE_EZ], >, 1.5);
+  g_assert_cmpfloat (sum[ICTO_SIM_NODE_EZ], <, 30.0);
+}
+
 static void
 free_demo_run (void)
 {
@@ -298,6 +329,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sim/seizures/ground-truth-matches-signal", test_sim_ground_truth_matches_signal);
   g_test_add_func ("/sim/seizures/soz-contacts", test_sim_soz_contacts);
   g_test_add_func ("/sim/seizures/amplitudes", test_sim_amplitudes);
+  g_test_add_func ("/sim/seizures/interictal-spikes", test_sim_interictal_spikes);
   g_test_add_func ("/sim/seizures/custom-ez", test_sim_custom_ez);
   ret = g_test_run ();
   free_demo_run ();
