@@ -68,9 +68,11 @@ PY
 debian_source() {
   local pkg=$1 apt=$work/apt
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$work/debian-src"
-  . /etc/os-release
-  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${VERSION_CODENAME:-bookworm} main" > "$apt/sources.list"
-  local opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+  # the machine's own Debian sources, as deb-src, in a private apt configuration
+  sed -n 's/^Types: deb$/Types: deb-src/p; /^URIs:/p; /^Suites:/p; /^Components:/p; /^Signed-By:/p; /^$/p' \
+    /etc/apt/sources.list.d/*.sources > "$apt/sources.list.d.sources" 2>/dev/null || true
+  mkdir -p "$apt/parts"; mv -f "$apt/sources.list.d.sources" "$apt/parts/debian.sources"
+  local opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt/parts"
               -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
   if [ ! -f "$apt/updated" ]; then
     apt-get "${opts[@]}" -qq update >&2 && touch "$apt/updated"
@@ -128,13 +130,13 @@ if [ -e "$prefix/lib/libedf.so.1" ] || [ -n "$edflib_src" ]; then
   check "edflib: include/edflib.h" "[ -s '$prefix/include/edflib.h' ]"
   check "edflib: lib/libedf.so -> libedf.so.1" "[ -e '$prefix/lib/libedf.so' ] && [ -e '$prefix/lib/libedf.so.1' ]"
   check "edflib: exports edfopen_file_readonly" \
-    "nm -D --defined-only '$prefix/lib/libedf.so.1' | grep -qw edfopen_file_readonly"
+    "nm -D --defined-only '$prefix/lib/libedf.so.1' | grep -w edfopen_file_readonly >/dev/null"
 fi
 if [ -n "$openblas_src" ]; then
   check "openblas: include/cblas.h" "[ -s '$prefix/include/cblas.h' ]"
   check "openblas: lib/pkgconfig/openblas.pc" "[ -s '$prefix/lib/pkgconfig/openblas.pc' ]"
   check "openblas: exports cblas_sgemm" \
-    "nm -D --defined-only '$prefix/lib/libopenblas.so' | grep -qw cblas_sgemm"
+    "nm -D --defined-only '$prefix/lib/libopenblas.so' | grep -w cblas_sgemm >/dev/null"
   cat > "$work/sgemm.c" <<'C'
 #include <cblas.h>
 #include <stdio.h>
