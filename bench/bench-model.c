@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/icto-model-private.h"
 #include "model/icto-model-state.h"
@@ -208,6 +209,22 @@ median (double *v,
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* Resets VmHWM to the current RSS (Linux >= 4.0). */
+static void
+reset_hwm (void)
+{
+  g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);
+}
+
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static long
 vm_hwm_kb (void)
 {
@@ -249,12 +266,16 @@ typedef struct {
   float *A, *B, *C;
 } GemmBufs;
 
+static double cpu_seconds (void);
+
+/* @cpu_rate: (out) (optional): GFLOP per CPU second (meaningful for 1 thread) */
 static double
 sgemm_rate (const Shape *s,
             int          N,
             int          threads,
             int          reps,
-            GemmBufs    *b)
+            GemmBufs    *b,
+            double      *cpu_rate)
 {
   int D = s->D, kv = D / s->H * s->Hkv, F = s->F, Sw = icto_model_dwt_size_for (SEG_LEN);
   struct { int n, k; } mm[] = { { D, D }, { 2 * kv, D }, { F, D }, { F, D }, { D, F }, { D, D }, { D, Sw } };
@@ -263,7 +284,8 @@ sgemm_rate (const Shape *s,
 
   for (gsize i = 0; i < G_N_ELEMENTS (mm); i++)
     maxnk = MAX (maxnk, (gsize) mm[i].n * mm[i].k);
-  if (b->A == NULL)
+  /* allocated per call and freed after, so that the peak RSS of the window
+   * runs does not include them */
     {
       b->A = g_new (float, (gsize) N * maxk);
       b->B = g_new (float, maxnk);
@@ -274,9 +296,11 @@ sgemm_rate (const Shape *s,
         b->B[i] = (float) ((i * 40503u) % 1000) / 1000.0f - 0.5f;
     }
   openblas_set_num_threads (threads);
-  for (int rep = 0; rep < reps; rep++)
+  if (cpu_rate)
+    *cpu_rate = 0;
+  for (int rep = -1; rep < reps; rep++)
     {
-      double flops = 0, t0 = now (), dt;
+      double flops = 0, t0 = now (), c0 = cpu_seconds (), dt;
 
       for (gsize i = 0; i < G_N_ELEMENTS (mm); i++)
         {
@@ -285,9 +309,15 @@ sgemm_rate (const Shape *s,
           flops += 2.0 * N * mm[i].n * mm[i].k;
         }
       dt = now () - t0;
-      best = MAX (best, flops / dt * 1e-9);
+      if (rep >= 0)
+        best = MAX (best, flops / dt * 1e-9);
+      if (rep >= 0 && cpu_rate)
+        *cpu_rate = MAX (*cpu_rate, flops / (cpu_seconds () - c0) * 1e-9);
     }
   openblas_set_num_threads (1);
+  g_clear_pointer (&b->A, g_free);
+  g_clear_pointer (&b->B, g_free);
+  g_clear_pointer (&b->C, g_free);
   return best;
 }
 
@@ -318,6 +348,9 @@ main (int    argc,
   g_autofree double *times = NULL;
   g_autofree double *rates = NULL;
   g_autofree double *ratios = NULL;
+  g_autofree double *cpus = NULL;
+  g_autofree double *cpu_rates = NULL;
+  long peak_kb = 0;
   GemmBufs bufs = { 0 };
   double flops, med, prof[4];
   long rss0;
@@ -361,7 +394,7 @@ main (int    argc,
   printf ("MVPFormer-%s shape: D=%d layers=%d heads=%d/%d F=%d; window T=%d C=%d; %d threads; OPENBLAS_CORETYPE=%s\n",
           s->name, s->D, s->layers, s->H, s->Hkv, s->F, T, C, threads,
           g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "(unset)");
-  (void) sgemm_rate (s, T * C, threads, 1, &bufs);   /* warm-up */
+  (void) sgemm_rate (s, T * C, threads, 1, &bufs, NULL);   /* warm-up */
 
   {
     double t0 = now ();
@@ -384,11 +417,17 @@ main (int    argc,
   times = g_new (double, runs);
   rates = g_new (double, runs);
   ratios = g_new (double, runs);
+  cpus = g_new (double, runs);
+  cpu_rates = g_new (double, runs);
   rss0 = vm_hwm_kb ();
   for (int r = -1; r < runs; r++)
     {
       g_autoptr(IctoModelOutput) out = NULL;
-      double t0 = now ();
+      double t0, c0;
+
+      reset_hwm ();
+      t0 = now ();
+      c0 = cpu_seconds ();
 
       out = icto_model_forward (st, x, T, C, SEG_LEN, ICTO_FORWARD_DEFAULT, &error);
       if (out == NULL)
@@ -403,11 +442,14 @@ main (int    argc,
           continue;
         }
       times[r] = now () - t0;
+      cpus[r] = cpu_seconds () - c0;
+      peak_kb = MAX (peak_kb, vm_hwm_kb ());
       /* the reference right after each window, so that both see the same machine load */
-      rates[r] = sgemm_rate (s, T * C, threads, 2, &bufs);
+      rates[r] = sgemm_rate (s, T * C, threads, 2, &bufs, NULL);
+      (void) sgemm_rate (s, T * C, 1, 2, &bufs, &cpu_rates[r]);
       ratios[r] = flops / times[r] * 1e-9 / rates[r];
-      printf ("run %d: %.3f s = %.1f GFLOP/s; cblas_sgemm (M=%d, %d threads) %.1f GFLOP/s; ratio %.0f%%\n",
-              r + 1, times[r], flops / times[r] * 1e-9, T * C, threads, rates[r], 100 * ratios[r]);
+      printf ("run %d: %.3f s (CPU %.2f s) = %.1f GFLOP/s; cblas_sgemm (M=%d, %d threads) %.1f GFLOP/s; ratio %.0f%%\n",
+              r + 1, times[r], cpus[r], flops / times[r] * 1e-9, T * C, threads, rates[r], 100 * ratios[r]);
     }
   _icto_model_state_get_profile (st, prof, TRUE);
   {
@@ -427,7 +469,17 @@ main (int    argc,
   printf ("time share: encoder %.0f%%, norm+q/kv+MLP %.0f%%, attention %.0f%%, out-proj %.0f%%\n",
           100 * prof[0] / (runs * med), 100 * prof[1] / (runs * med), 100 * prof[2] / (runs * med),
           100 * prof[3] / (runs * med));
-  printf ("peak RSS (VmHWM) %.1f MB (after load %.1f MB); weights %.1f MB\n",
-          vm_hwm_kb () / 1024.0, rss0 / 1024.0, icto_model_get_weight_bytes (model) / 1048576.0);
+  {
+    double mc = median (cpus, runs), mr = median (cpu_rates, runs);
+
+    /* load-independent view: work per CPU second against one-thread sgemm per CPU second */
+    printf ("median CPU time %.2f s per window (both threads) = %.1f GFLOP per CPU-s; "
+            "1-thread cblas_sgemm %.1f GFLOP per CPU-s; ratio %.0f%%; idle-machine estimate %.2f s per window\n",
+            mc, flops / mc * 1e-9, mr, 100 * flops / mc * 1e-9 / mr, mc / threads);
+  }
+  printf ("peak RSS during the windows (VmHWM, reset before each) %.1f MiB; after load %.1f MiB; "
+          "weights %.1f MiB; peak - weights %.1f MiB\n",
+          peak_kb / 1024.0, rss0 / 1024.0, icto_model_get_weight_bytes (model) / 1048576.0,
+          peak_kb / 1024.0 - icto_model_get_weight_bytes (model) / 1048576.0);
   return 0;
 }

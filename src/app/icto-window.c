@@ -223,7 +223,10 @@ start_overview (IctoWindow *self)
   if (rec == NULL)
     return;
   self->overview_job = icto_job_new (_("Building the overview"));
-  icto_overview_build_async (rec, 2048, self->overview_job, overview_built_cb, g_object_ref (self));
+  {
+    g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), "ictoscope", "pyramids", NULL);
+    icto_overview_build_async (rec, 2048, cache_dir, self->overview_job, overview_built_cb, g_object_ref (self));
+  }
 }
 
 static void

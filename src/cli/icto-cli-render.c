@@ -143,6 +143,10 @@ icto_cli_render (int    argc,
   if (page == NULL)
     return icto_cli_fail_error (error);
   if (!icto_page_export (page, out, width, height, &error))
-    return icto_cli_fail_error (error);
+    {
+      icto_page_painter_shutdown ();
+      return icto_cli_fail_error (error);
+    }
+  icto_page_painter_shutdown ();
   return 0;
 }

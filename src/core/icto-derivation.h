@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 /*
  * IctoDerivation: one displayed channel as a weighted sum of recorded
  * signals (a montage output).  This is core's small stand-in until the
- * signal library's IctoMontage is linked; it covers the montages the
- * viewer offers from its menu.
+ * signal library's IctoMontage (signal/icto-montage.h, whose enum is
+ * IctoMontageKind) takes over; it covers the montages the viewer offers
+ * from its menu.
  */
 
 typedef enum {

@@ -6,10 +6,12 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include <glib/gi18n.h>
+
 #include "core/icto-overview.h"
+#include "signal/icto-pyramid.h"
 
 #define MAX_CHANNELS 64
-#define CHUNK_SECONDS 30.0
 
 void
 icto_overview_free (IctoOverview *overview)
@@ -30,20 +32,31 @@ float_compare (const void *a,
   return (fa > fb) - (fa < fb);
 }
 
+static void
+pyramid_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  IctoJob *job = user_data;
+
+  if (job != NULL)
+    icto_job_set_fraction (job, fraction);
+}
+
 IctoOverview *
 icto_overview_build (IctoRecording  *recording,
                      guint           n_bins,
+                     const char     *cache_dir,
                      IctoJob        *job,
                      GCancellable   *cancellable,
                      GError        **error)
 {
   g_autoptr(IctoOverview) self = NULL;
+  g_autoptr(IctoPyramid) pyramid = NULL;
   g_autofree guint *chosen = NULL;
   g_autofree float *lo = NULL;
   g_autofree float *hi = NULL;
-  g_autofree float *buf = NULL;
   g_autofree float *column = NULL;
-  gsize buf_cap = 0;
+  GError *local_error = NULL;
   guint n_signals;
   guint n_chosen = 0;
   guint n_voltage = 0;
@@ -60,6 +73,8 @@ icto_overview_build (IctoRecording  *recording,
   for (guint b = 0; b < n_bins; b++)
     self->amplitude[b] = NAN;
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   n_signals = icto_recording_get_n_signals (recording);
   for (guint s = 0; s < n_signals; s++)
     if (icto_recording_get_signal (recording, s)->is_voltage)
@@ -72,7 +87,7 @@ icto_overview_build (IctoRecording  *recording,
         if (!icto_recording_get_signal (recording, s)->is_voltage)
           continue;
         /* evenly spread over the voltage channels */
-        if ((guint64) k * MAX_CHANNELS / MAX (n_voltage, 1) >= n_chosen || n_voltage <= MAX_CHANNELS)
+        if (n_voltage <= MAX_CHANNELS || (guint64) k * MAX_CHANNELS / n_voltage >= n_chosen)
           chosen[n_chosen++] = s;
         k++;
       }
@@ -80,71 +95,48 @@ icto_overview_build (IctoRecording  *recording,
   if (n_chosen == 0 || duration <= 0)
     return g_steal_pointer (&self);
 
-  lo = g_new (float, (gsize) n_bins * n_chosen);
-  hi = g_new (float, (gsize) n_bins * n_chosen);
-  for (gsize i = 0; i < (gsize) n_bins * n_chosen; i++)
+  /* the signal library's min/max pyramid: one pass over the file, or its disk cache */
+  pyramid = icto_pyramid_build (recording, cache_dir, pyramid_progress_cb, job, cancellable, &local_error);
+  if (pyramid == NULL)
     {
-      lo[i] = INFINITY;
-      hi[i] = -INFINITY;
+      if (g_error_matches (local_error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_CANCELLED) ||
+          g_cancellable_is_cancelled (cancellable))
+        {
+          g_clear_error (&local_error);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+        }
+      else
+        g_propagate_error (error, local_error);
+      return NULL;
     }
 
+  lo = g_new (float, n_bins);
+  hi = g_new (float, n_bins);
+  column = g_new (float, (gsize) n_bins * n_chosen);
   for (guint k = 0; k < n_chosen; k++)
     {
-      guint s = chosen[k];
-      double rate = icto_recording_get_signal (recording, s)->sample_rate;
-      gint64 chunk = icto_seconds_to_ticks (CHUNK_SECONDS);
-
-      for (gint64 t = 0; t < duration; t += chunk)
+      if (!icto_pyramid_query (pyramid, chosen[k], 0, duration, n_bins, lo, hi))
         {
-          gsize n = (gsize) ceil (icto_ticks_to_seconds (MIN (chunk, duration - t)) * rate);
-          gint64 first_time = t;
-
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          if (n == 0)
-            continue;
-          if (n > buf_cap)
-            {
-              g_free (buf);
-              buf = g_new (float, n);
-              buf_cap = n;
-            }
-          if (!icto_recording_read_range (recording, s, t, n, buf, &first_time, error))
-            return NULL;
-          for (gsize i = 0; i < n; i++)
-            {
-              double time = (double) first_time + (double) i * ICTO_TICKS_PER_SECOND / rate;
-              gint64 b = (gint64) (time * n_bins / (double) duration);
-              float v = buf[i];
-              gsize idx;
-
-              if (isnan (v) || b < 0 || b >= n_bins)
-                continue;
-              idx = (gsize) b * n_chosen + k;
-              if (v < lo[idx])
-                lo[idx] = v;
-              if (v > hi[idx])
-                hi[idx] = v;
-            }
-          if (job != NULL)
-            icto_job_set_fraction (job, (k + (double) (t + chunk) / duration) / n_chosen);
+          for (guint b = 0; b < n_bins; b++)
+            column[(gsize) b * n_chosen + k] = NAN;
+          continue;
         }
+      for (guint b = 0; b < n_bins; b++)
+        column[(gsize) b * n_chosen + k] = (isnan (lo[b]) || isnan (hi[b])) ? NAN : hi[b] - lo[b];
     }
 
-  column = g_new (float, n_chosen);
   for (guint b = 0; b < n_bins; b++)
     {
+      float *row = column + (gsize) b * n_chosen;
       guint m = 0;
+
       for (guint k = 0; k < n_chosen; k++)
-        {
-          gsize idx = (gsize) b * n_chosen + k;
-          if (lo[idx] <= hi[idx])
-            column[m++] = hi[idx] - lo[idx];
-        }
+        if (!isnan (row[k]))
+          row[m++] = row[k];
       if (m == 0)
         continue;
-      qsort (column, m, sizeof (float), float_compare);
-      self->amplitude[b] = column[m / 2];
+      qsort (row, m, sizeof (float), float_compare);
+      self->amplitude[b] = row[m / 2];
       if (self->amplitude[b] > self->max_amplitude)
         self->max_amplitude = self->amplitude[b];
     }
@@ -156,6 +148,7 @@ icto_overview_build (IctoRecording  *recording,
 typedef struct {
   IctoRecording *recording;
   IctoJob       *job;
+  char          *cache_dir;
   guint          n_bins;
 } BuildData;
 
@@ -164,6 +157,7 @@ build_data_free (BuildData *data)
 {
   g_clear_object (&data->recording);
   g_clear_object (&data->job);
+  g_free (data->cache_dir);
   g_free (data);
 }
 
@@ -175,8 +169,8 @@ build_thread (GTask        *task,
 {
   BuildData *data = task_data;
   GError *error = NULL;
-  IctoOverview *overview = icto_overview_build (data->recording, data->n_bins, data->job,
-                                                cancellable, &error);
+  IctoOverview *overview = icto_overview_build (data->recording, data->n_bins, data->cache_dir,
+                                                data->job, cancellable, &error);
 
   if (overview == NULL)
     g_task_return_error (task, error);
@@ -187,6 +181,7 @@ build_thread (GTask        *task,
 void
 icto_overview_build_async (IctoRecording       *recording,
                            guint                n_bins,
+                           const char          *cache_dir,
                            IctoJob             *job,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
@@ -200,6 +195,7 @@ icto_overview_build_async (IctoRecording       *recording,
   data = g_new0 (BuildData, 1);
   data->recording = g_object_ref (recording);
   data->job = g_object_ref (job);
+  data->cache_dir = g_strdup (cache_dir);
   data->n_bins = MAX (n_bins, 1);
   task = g_task_new (NULL, icto_job_get_cancellable (job), callback, user_data);
   g_task_set_source_tag (task, icto_overview_build_async);

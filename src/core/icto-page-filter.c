@@ -113,6 +113,13 @@ icto_page_filter_apply (float  *x,
       biquad_design (&q, 1, highpass, rate, M_SQRT1_2);
       biquad_filtfilt (&q, x, n);
     }
+  else if (highpass > 0)
+    {
+      /* a high-pass at or above Nyquist leaves nothing: say so with a flat
+       * line rather than showing the unfiltered signal under its name */
+      for (gsize i = 0; i < n; i++)
+        x[i] = 0;
+    }
   if (lowpass > 0 && lowpass < nyquist * 0.95)
     {
       biquad_design (&q, 0, lowpass, rate, M_SQRT1_2);

@@ -10,7 +10,9 @@ G_BEGIN_DECLS
  * IctoFilter is linked: second-order Butterworth high-pass and low-pass
  * sections and a notch (Q = 30) at 50 or 60 Hz and its harmonics below
  * Nyquist, each run forward then backward (zero phase).  NAN samples (gaps)
- * are held at zero while filtering and restored after.
+ * are held at zero while filtering and restored after.  A high-pass corner
+ * at or above 0.95 x Nyquist leaves a flat (zero) signal; a low-pass or
+ * notch there changes nothing.
  */
 
 /* Filters @x (@n samples at @rate Hz) in place; 0 turns a corner off. */

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <fontconfig/fontconfig.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -332,7 +333,9 @@ fill_span (guint8  *data,
   if (y1 > height)
     y1 = height;
   r0 = (int) y0;                 /* y0 >= 0: truncation is floor */
-  r1 = (int) ceil (y1) - 1;      /* last row touched */
+  r1 = (int) y1;                 /* last row touched: ceil (y1) - 1 */
+  if ((double) r1 == y1)
+    r1--;
   if (r1 >= height)
     r1 = height - 1;
   if (r0 == r1)
@@ -360,6 +363,9 @@ icto_page_painter_draw_traces_raster (const IctoTracePage *page,
                                       int                  height,
                                       int                  stride)
 {
+  g_autofree guint *cols = NULL;
+  g_autofree float *tops = NULL;
+  g_autofree float *bots = NULL;
   double rh;
 
   g_return_if_fail (page != NULL);
@@ -369,70 +375,63 @@ icto_page_painter_draw_traces_raster (const IctoTracePage *page,
     return;
   rh = (double) height / page->n_channels;
 
+  /* page column of each pixel column, and per channel the span ends in pixels */
+  cols = g_new (guint, width);
+  for (int x = 0; x < width; x++)
+    cols[x] = (guint) ((guint64) x * page->n_columns / (guint) width);
+  tops = g_new (float, width);
+  bots = g_new (float, width);
+
   for (guint ch = 0; ch < page->n_channels; ch++)
     {
       const float *mn = page->min + (gsize) ch * page->n_columns;
       const float *mx = page->max + (gsize) ch * page->n_columns;
-      double centre = (ch + 0.5) * rh;
-      double scale = value_scale (page, ch);
+      float centre = (float) ((ch + 0.5) * rh);
+      float scale = (float) value_scale (page, ch);
       guint32 rgb = page->bad[ch] ? 0x9e9e9e : page->colors[ch];
-      gboolean have_prev = FALSE;
-      double prev_top = 0;
-      double prev_bot = 0;
 
       for (int x = 0; x < width; x++)
         {
-          guint c = (guint) ((guint64) x * page->n_columns / (guint) width);
-          double top;
-          double bot;
-          double cur_top;
-          double cur_bot;
+          guint c = cols[x];
+          tops[x] = centre - mx[c] * scale;   /* NAN stays NAN */
+          bots[x] = centre - mn[c] * scale;
+        }
 
-          if (isnan (mn[c]) || isnan (mx[c]))
+      for (int x = 0; x < width; x++)
+        {
+          float top = tops[x];
+          float bot = bots[x];
+
+          if (isnan (top) || isnan (bot))
+            continue;
+          /* join to the previous column and to the next one, half way each */
+          if (x > 0 && !isnan (tops[x - 1]))
             {
-              have_prev = FALSE;
-              continue;
+              if (top > bots[x - 1])
+                top = (top + bots[x - 1]) * 0.5f;
+              if (bot < tops[x - 1])
+                bot = (bot + tops[x - 1]) * 0.5f;
             }
-          cur_top = top = centre - mx[c] * scale;
-          cur_bot = bot = centre - mn[c] * scale;
-          /* join to the previous column: meet it half way */
-          if (have_prev)
+          if (x + 1 < width && !isnan (tops[x + 1]))
             {
-              if (top > prev_bot)
-                top = (top + prev_bot) * 0.5;
-              if (bot < prev_top)
-                bot = (bot + prev_top) * 0.5;
-            }
-          /* and half way to the next one */
-          if (x + 1 < width)
-            {
-              guint cn = (guint) ((guint64) (x + 1) * page->n_columns / (guint) width);
-              if (!isnan (mn[cn]) && !isnan (mx[cn]))
-                {
-                  double nt = centre - mx[cn] * scale;
-                  double nb = centre - mn[cn] * scale;
-                  if (nt > bot)
-                    bot = (bot + nt) * 0.5;
-                  if (nb < top)
-                    top = (top + nb) * 0.5;
-                }
+              if (tops[x + 1] > bot)
+                bot = (bot + tops[x + 1]) * 0.5f;
+              if (bots[x + 1] < top)
+                top = (top + bots[x + 1]) * 0.5f;
             }
           /* a line about 1.2 px thick: pad thin spans */
-          if (bot - top < 1.2)
+          if (bot - top < 1.2f)
             {
-              double mid = (top + bot) * 0.5;
-              top = mid - 0.6;
-              bot = mid + 0.6;
+              float mid = (top + bot) * 0.5f;
+              top = mid - 0.6f;
+              bot = mid + 0.6f;
             }
           else
             {
-              top -= 0.3;
-              bot += 0.3;
+              top -= 0.3f;
+              bot += 0.3f;
             }
           fill_span (data, stride, height, x, top, bot, rgb);
-          prev_top = cur_top;
-          prev_bot = cur_bot;
-          have_prev = TRUE;
         }
     }
 }
@@ -913,4 +912,12 @@ icto_page_painter_draw_page (cairo_t             *cr,
   cairo_restore (cr);
 
   cairo_restore (cr);
+}
+
+void
+icto_page_painter_shutdown (void)
+{
+  pango_cairo_font_map_set_default (NULL);
+  cairo_debug_reset_static_data ();
+  FcFini ();
 }

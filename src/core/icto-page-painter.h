@@ -127,6 +127,14 @@ void icto_page_painter_draw_page (cairo_t             *cr,
                                   double               height,
                                   gboolean             raster);
 
+/*
+ * icto_page_painter_shutdown:
+ * Frees Pango's default font map and the Cairo and fontconfig caches, so
+ * leak checkers see a clean exit.  Call once at the end of a program that
+ * drew without GTK (CLI, tests); never while drawing may still happen.
+ */
+void icto_page_painter_shutdown (void);
+
 /* The number of trace columns a full page of @width pixels needs. */
 guint icto_page_painter_columns_for_width (double width);
 

@@ -48,6 +48,11 @@ struct _IctoSession
   guint             *order;        /* display position -> signal */
   guint             *shaft_index;  /* signal -> shaft number (colour) */
 
+  /* pages handed out recently (main thread): one nobody holds any more is
+   * reused by the next fetch, so paging allocates nothing */
+  IctoTracePage     *page_pool[3];
+  guint              page_pool_next;
+
   /* scratch buffers of the last fetch, reused by the next one (any thread) */
   GMutex             scratch_lock;
   PageScratch       *spare_scratch;
@@ -250,6 +255,8 @@ icto_session_finalize (GObject *object)
   IctoSession *self = ICTO_SESSION (object);
 
   free_channels (self);
+  for (guint i = 0; i < G_N_ELEMENTS (self->page_pool); i++)
+    g_clear_pointer (&self->page_pool[i], icto_trace_page_unref);
   g_clear_object (&self->recording);
   g_mutex_clear (&self->scratch_lock);
   G_OBJECT_CLASS (icto_session_parent_class)->finalize (object);
@@ -955,6 +962,31 @@ page_request_free (PageRequest *req)
   g_free (req);
 }
 
+/* Main thread: a page from the pool that nobody else holds, reset to the
+ * wanted size, or a new page put in the pool.  Returns a new reference. */
+static IctoTracePage *
+pooled_page (IctoSession *self,
+             guint        n_channels,
+             guint        n_columns)
+{
+  guint slot;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->page_pool); i++)
+    {
+      IctoTracePage *p = self->page_pool[i];
+
+      if (p != NULL && g_atomic_int_get (&p->ref_count) == 1)
+        {
+          icto_trace_page_reset (p, n_channels, n_columns);
+          return icto_trace_page_ref (p);
+        }
+    }
+  slot = self->page_pool_next++ % G_N_ELEMENTS (self->page_pool);
+  g_clear_pointer (&self->page_pool[slot], icto_trace_page_unref);
+  self->page_pool[slot] = icto_trace_page_new (n_channels, n_columns);
+  return icto_trace_page_ref (self->page_pool[slot]);
+}
+
 /* Main thread: the request for the current page, or NULL with @error. */
 static PageRequest *
 page_request_new (IctoSession  *self,
@@ -984,7 +1016,7 @@ page_request_new (IctoSession  *self,
   req->notch = self->notch;
   req->pad = icto_page_filter_padding (self->highpass, self->lowpass, self->notch);
 
-  page = req->page = icto_trace_page_new (rows->len, n_columns);
+  page = req->page = pooled_page (self, rows->len, n_columns);
   page->start = self->start;
   page->duration = icto_session_get_page_ticks (self);
   page->recording_duration = icto_recording_get_duration (self->recording);

@@ -8,6 +8,27 @@
 
 #include "core/icto-trace-page.h"
 
+static void
+clear_metadata (IctoTracePage *page)
+{
+  g_clear_pointer (&page->origin, g_date_time_unref);
+  g_clear_pointer (&page->labels, g_strfreev);
+  g_clear_pointer (&page->units, g_strfreev);
+  g_clear_pointer (&page->colors, g_free);
+  g_clear_pointer (&page->label_colors, g_free);
+  g_clear_pointer (&page->sensitivity, g_free);
+  g_clear_pointer (&page->bad, g_free);
+  for (guint i = 0; i < page->n_annotations; i++)
+    g_free (page->annotations[i].text);
+  g_clear_pointer (&page->annotations, g_free);
+  page->n_annotations = 0;
+  g_clear_pointer (&page->gaps, g_free);
+  page->n_gaps = 0;
+  g_clear_pointer (&page->title, g_free);
+  g_clear_pointer (&page->montage, g_free);
+  g_clear_pointer (&page->filter, g_free);
+}
+
 IctoTracePage *
 icto_trace_page_new (guint n_channels,
                      guint n_columns)
@@ -18,8 +39,9 @@ icto_trace_page_new (guint n_channels,
   page->ref_count = 1;
   page->n_channels = n_channels;
   page->n_columns = n_columns;
-  page->min = g_new (float, MAX (n, 1));
-  page->max = g_new (float, MAX (n, 1));
+  page->capacity = MAX (n, 1);
+  page->min = g_new (float, page->capacity);
+  page->max = g_new (float, page->capacity);
   for (gsize i = 0; i < n; i++)
     page->min[i] = page->max[i] = NAN;
   page->labels = g_new0 (char *, n_channels + 1);
@@ -56,23 +78,46 @@ icto_trace_page_unref (IctoTracePage *page)
     return;
   if (!g_atomic_int_dec_and_test (&page->ref_count))
     return;
-  g_clear_pointer (&page->origin, g_date_time_unref);
+  clear_metadata (page);
   g_free (page->min);
   g_free (page->max);
-  g_strfreev (page->labels);
-  g_strfreev (page->units);
-  g_free (page->colors);
-  g_free (page->label_colors);
-  g_free (page->sensitivity);
-  g_free (page->bad);
-  for (guint i = 0; i < page->n_annotations; i++)
-    g_free (page->annotations[i].text);
-  g_free (page->annotations);
-  g_free (page->gaps);
-  g_free (page->title);
-  g_free (page->montage);
-  g_free (page->filter);
   g_free (page);
+}
+
+void
+icto_trace_page_reset (IctoTracePage *page,
+                       guint          n_channels,
+                       guint          n_columns)
+{
+  gsize n = (gsize) n_channels * n_columns;
+
+  g_return_if_fail (page != NULL);
+  g_return_if_fail (g_atomic_int_get (&page->ref_count) == 1);
+
+  clear_metadata (page);
+  if (n > page->capacity)
+    {
+      g_free (page->min);
+      g_free (page->max);
+      page->capacity = n;
+      page->min = g_new (float, n);
+      page->max = g_new (float, n);
+    }
+  page->n_channels = n_channels;
+  page->n_columns = n_columns;
+  page->start = 0;
+  page->duration = 0;
+  page->recording_duration = 0;
+  page->labels = g_new0 (char *, n_channels + 1);
+  page->units = g_new0 (char *, n_channels + 1);
+  page->colors = g_new0 (guint32, MAX (n_channels, 1));
+  page->label_colors = g_new0 (guint32, MAX (n_channels, 1));
+  page->sensitivity = g_new (double, MAX (n_channels, 1));
+  page->bad = g_new0 (gboolean, MAX (n_channels, 1));
+  for (guint i = 0; i < n_channels; i++)
+    page->sensitivity[i] = 7.0;
+  page->sensitivity_main = 7.0;
+  page->pixels_per_mm = 96.0 / 25.4;
 }
 
 void

@@ -43,6 +43,8 @@ typedef struct {
   double    *sensitivity;     /* per channel, units per mm (uV/mm) */
   gboolean  *bad;             /* per channel */
 
+  gsize      capacity;        /* floats allocated in min and max */
+
   double     pixels_per_mm;   /* device pixels per millimetre of the target */
   double     sensitivity_main;/* the page's headline sensitivity (uV/mm) for the calibration bar */
 
@@ -65,6 +67,17 @@ IctoTracePage *icto_trace_page_new   (guint n_channels,
 IctoTracePage *icto_trace_page_ref   (IctoTracePage *page);
 void           icto_trace_page_unref (IctoTracePage *page);
 void           icto_trace_page_free  (IctoTracePage *page);
+
+/*
+ * icto_trace_page_reset:
+ * Makes @page an empty page of @n_channels x @n_columns, keeping its column
+ * buffers when they are large enough (no new allocation, no page faults).
+ * The columns are left as they were: the caller overwrites all of them.
+ * Only for a page nobody else holds (reference count 1).
+ */
+void icto_trace_page_reset (IctoTracePage *page,
+                            guint          n_channels,
+                            guint          n_columns);
 
 /* Sets channel @index's label, unit, colours, sensitivity and bad flag. */
 void icto_trace_page_set_channel (IctoTracePage *page,

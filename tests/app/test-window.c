@@ -210,12 +210,40 @@ test_window_review (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter", "s", "review"));
   WAIT_FOR (strstr (icto_trace_view_get_page (view)->filter, "70") != NULL);
 
+  /* notch from the menu's integer targets */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.notch", "i", 50));
+  WAIT_FOR (strstr (icto_trace_view_get_page (view)->filter, "notch 50") != NULL);
+
   /* go forward a page again and look at it */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.page-forward", NULL));
   wait_for_page (view, 10 * ICTO_TICKS_PER_SECOND);
   settle ();
   shot2 = screenshot (GTK_WIDGET (window), "screenshot-bipolar.png");
   g_assert_true (g_file_test (shot2, G_FILE_TEST_EXISTS));
+
+  /* Ctrl+G: the Go to Time dialog moves the page to the typed time */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    AdwMessageDialog *dialog = NULL;
+    g_autofree char *clock = NULL;
+    g_autoptr(GDateTime) at = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-to-time", NULL));
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_MESSAGE_DIALOG (w))
+          dialog = ADW_MESSAGE_DIALOG (w);
+      }
+    g_assert_nonnull (dialog);
+    /* a wall-clock time 4.5 s after the first sample */
+    at = g_date_time_add (icto_recording_get_start_time (icto_session_get_recording (session)), 4500000);
+    clock = g_date_time_format (at, "%H:%M:%S.%f");
+    gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "entry")), clock);
+    adw_message_dialog_response (dialog, "go");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    page = wait_for_page (view, 45 * ICTO_TICKS_PER_SECOND / 10);
+  }
 
   /* the keys of the issue are the accelerators of the actions the menus show */
   {
@@ -233,7 +261,87 @@ test_window_review (void)
       }
   }
 
+  /* the keyboard shortcuts window is the one from the resources */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  /* the Display menu shows the accelerators beside its items */
+  {
+    GtkWidget *button = NULL;
+    GtkPopover *popover;
+    g_autofree char *menu_shot = NULL;
+
+    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (window)); w != NULL && button == NULL;)
+      {
+        /* depth-first search for the Display menu button */
+        if (GTK_IS_MENU_BUTTON (w) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (w)), "_Display") == 0)
+          button = w;
+        else if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+              {
+                w = gtk_widget_get_parent (w);
+                if (w == GTK_WIDGET (window))
+                  w = NULL;
+              }
+            if (w != NULL)
+              w = gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_nonnull (button);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+    popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+    WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+    menu_shot = screenshot (GTK_WIDGET (popover), "screenshot-display-menu.png");
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  }
+
   /* no error was shown */
+  g_assert_null (icto_window_get_last_toast (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+/* The bundled demo recording (models/demo.edf, built by default) opens and
+ * its first seizure page is drawn; the screenshot is the README's. */
+static void
+test_window_demo (void)
+{
+  g_autofree char *path = icto_test_build_path ("models/demo.edf");
+  g_autofree char *shot = NULL;
+  IctoWindow *window;
+  IctoSession *session;
+  IctoTraceView *view;
+  IctoRecording *rec;
+  gint64 onset = -1;
+  int result;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("models/demo.edf is not built");
+      return;
+    }
+  window = open_window (path, &result);
+  g_assert_cmpint (result, ==, 1);
+  session = icto_window_get_session (window);
+  view = icto_window_get_trace_view (window);
+  rec = icto_session_get_recording (session);
+  for (guint i = 0; i < icto_recording_get_n_annotations (rec) && onset < 0; i++)
+    if (g_str_has_prefix (icto_recording_get_annotation (rec, i)->text, "Seizure") ||
+        g_str_has_prefix (icto_recording_get_annotation (rec, i)->text, "EEC"))
+      onset = icto_recording_get_annotation (rec, i)->onset;
+  if (onset < 0)
+    onset = icto_recording_get_duration (rec) / 2;
+  /* a page with the onset 3 s in, as a reader would jump to it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.montage", "s", "bipolar"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.filter", "s", "review"));
+  icto_session_set_start (session, onset - 3 * ICTO_TICKS_PER_SECOND);
+  wait_for_page (view, icto_session_get_start (session));
+  WAIT_FOR (icto_trace_view_get_page (view)->start == icto_session_get_start (session) &&
+            strstr (icto_trace_view_get_page (view)->filter, "70") != NULL &&
+            strchr (icto_trace_view_get_page (view)->labels[0], '-') != NULL);
+  shot = screenshot (GTK_WIDGET (window), "screenshot-demo.png");
   g_assert_null (icto_window_get_last_toast (window));
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
@@ -279,12 +387,16 @@ main (int    argc,
       return g_test_run ();
     }
 
+  /* the overview's pyramid cache and recent files go to this test's own directory */
+  g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
+  g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);
   icto_widgets_init ();
   app = icto_application_new (APP_ID ".Test", G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
   g_test_add_func ("/app/window/review", test_window_review);
+  g_test_add_func ("/app/window/demo", test_window_demo);
   g_test_add_func ("/app/window/error-toast", test_window_error_toast);
   ret = g_test_run ();
   g_clear_object (&app);

@@ -215,6 +215,8 @@ int
 main (int    argc,
       char **argv)
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/page-painter/raster-traces", test_raster_traces);
@@ -224,5 +226,7 @@ main (int    argc,
   g_test_add_func ("/core/page-painter/mapping", test_mapping);
   g_test_add_func ("/core/page-painter/decimate", test_decimate);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  icto_page_painter_shutdown ();
+  return ret;
 }

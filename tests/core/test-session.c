@@ -6,6 +6,8 @@
 #include <math.h>
 
 #include "core/icto-core-error.h"
+#include "core/icto-job.h"
+#include "core/icto-overview.h"
 #include "core/icto-page-filter.h"
 #include "core/icto-session.h"
 #include "icto-test-util.h"
@@ -291,6 +293,17 @@ test_notch (void)
     rms += x[i] * x[i] / 1000.0;
   g_assert_cmpfloat (sqrt (rms), <, 5.0);
   g_assert_cmpint (icto_page_filter_padding (0, 0, 0), ==, 0);
+
+  /* HFO 250 Hz on a 256-Hz signal: nothing can pass, and nothing is shown */
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (float) (100 * sin (2 * G_PI * 10 * i / 256.0));
+  icto_page_filter_apply (x, G_N_ELEMENTS (x), 256, 250, 0, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    g_assert_cmpfloat (x[i], ==, 0);
+  /* a low-pass above Nyquist changes nothing */
+  x[5] = 42;
+  icto_page_filter_apply (x, G_N_ELEMENTS (x), 256, 0, 200, 0);
+  g_assert_cmpfloat (x[5], ==, 42);
   g_assert_cmpint (icto_page_filter_padding (1, 70, 50), ==, 3 * ICTO_TICKS_PER_SECOND);
 }
 
@@ -316,6 +329,38 @@ test_open_error (void)
   g_assert_false (icto_session_open (session, path, &error));
   g_assert_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_NOT_EDF);
   g_assert_null (icto_session_get_recording (session));
+}
+
+static void
+test_page_reuse (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(GError) error = NULL;
+  IctoTracePage *first = icto_session_fetch_page (session, 100, &error);
+  IctoTracePage *held;
+  IctoTracePage *again;
+  IctoTracePage *other;
+
+  g_assert_no_error (error);
+  held = first;
+  icto_trace_page_unref (first);
+  /* nobody holds the first page any more: its buffers serve the next one */
+  icto_session_set_montage (session, ICTO_MONTAGE_KIND_BIPOLAR);
+  again = icto_session_fetch_page (session, 50, &error);
+  g_assert_no_error (error);
+  g_assert_true (again == held);
+  g_assert_cmpuint (again->n_channels, ==, 5);
+  g_assert_cmpuint (again->n_columns, ==, 50);
+  g_assert_cmpstr (again->labels[0], ==, "LA1-LA2");
+  g_assert_cmpuint (again->n_annotations, ==, 0);
+  /* a page still held is never reused */
+  other = icto_session_fetch_page (session, 400, &error);
+  g_assert_no_error (error);
+  g_assert_true (other != again);
+  g_assert_cmpuint (other->n_columns, ==, 400);
+  g_assert_cmpfloat (fabs (icto_trace_page_max (again, 0)[0] - icto_trace_page_max (other, 0)[0]), <, 60);
+  icto_trace_page_unref (again);
+  icto_trace_page_unref (other);
 }
 
 static void
@@ -349,6 +394,73 @@ test_parse_time (void)
       g_assert_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID);
       g_clear_error (&error);
     }
+}
+
+static void
+test_overview (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoJob) job = icto_job_new ("overview");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IctoOverview) ov = NULL;
+  g_autofree float *sorted = NULL;
+  GCancellable *cancellable;
+
+  ov = icto_overview_build (icto_session_get_recording (session), 30, NULL, job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ov->n_bins, ==, 30);
+  g_assert_cmpint (ov->duration, ==, SECONDS * ICTO_TICKS_PER_SECOND);
+  /* each 1-s bin holds three periods: peak-to-peak 2 * amplitude; the
+   * median over the 7 channels is channel 3's */
+  for (guint b = 0; b < ov->n_bins; b++)
+    g_assert_cmpfloat (fabs (ov->amplitude[b] - 2 * amplitude (3)), <, 2.0);
+  g_assert_cmpfloat (fabs (ov->max_amplitude - 2 * amplitude (3)), <, 2.0);
+
+  /* cancelled before it starts: G_IO_ERROR_CANCELLED, no result */
+  cancellable = icto_job_get_cancellable (job);
+  icto_job_cancel (job);
+  g_assert_null (icto_overview_build (icto_session_get_recording (session), 30, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static gpointer
+report_thread (gpointer data)
+{
+  IctoJob *job = data;
+
+  for (int i = 1; i <= 1000; i++)
+    icto_job_set_fraction (job, i / 1000.0);
+  return NULL;
+}
+
+static void
+notify_count_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    data)
+{
+  (*(int *) data)++;
+}
+
+static void
+test_job_progress (void)
+{
+  g_autoptr(IctoJob) job = icto_job_new ("work");
+  GThread *thread;
+  int notifies = 0;
+  gboolean completed = FALSE;
+
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (notify_count_cb), &notifies);
+  thread = g_thread_new ("report", report_thread, job);
+  g_thread_join (thread);
+  /* 1000 reports from the worker, coalesced into one idle on this thread */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (notifies, ==, 1);
+  g_assert_cmpfloat (icto_job_get_fraction (job), ==, 1.0);
+  g_signal_connect (job, "notify::completed", G_CALLBACK (notify_count_cb), &completed);
+  icto_job_complete (job);
+  g_assert_true (icto_job_get_completed (job));
+  g_assert_true (completed);
 }
 
 static void
@@ -399,6 +511,9 @@ main (int    argc,
   g_test_add_func ("/core/session/open-error", test_open_error);
   g_test_add_func ("/core/session/presets", test_presets);
   g_test_add_func ("/core/session/parse-time", test_parse_time);
+  g_test_add_func ("/core/session/page-reuse", test_page_reuse);
+  g_test_add_func ("/core/overview/build", test_overview);
+  g_test_add_func ("/core/job/progress", test_job_progress);
 
   return g_test_run ();
 }
