@@ -295,7 +295,11 @@ icto_cli_infer (int    argc,
       if (status == 130)
         icto_cli_fail (status, _("interrupted after %u windows; %s holds them"), run.n_windows, out_path);
       else
-        icto_cli_fail_error (run.error);
+        {
+          icto_cli_fail_error (run.error);
+          if (run.n_windows == 0)
+            g_unlink (out_path);   /* nothing but a header: leave no result file */
+        }
       g_clear_error (&run.error);
       return status;
     }

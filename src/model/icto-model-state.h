@@ -28,13 +28,18 @@ typedef void     (*IctoModelProgressFunc) (double   fraction,
  * readouts); return TRUE to stop. */
 typedef gboolean (*IctoModelAbortFunc)    (gpointer user_data);
 
-/* @n_threads >= 1.  Takes a reference on @model. */
+/* @n_threads >= 1 (the calling thread is one of them).  Takes a reference
+ * on @model.  Scratch memory is allocated at the first forward pass and
+ * grown only for a larger window. */
 IctoModelState *icto_model_state_new  (IctoModel *model,
                                        int        n_threads);
+/* Joins the state's threads and frees its memory. */
 void            icto_model_state_free (IctoModelState *self);
 
+/* The model (no new reference). */
 IctoModel *icto_model_state_get_model (IctoModelState *self);
 
+/* Replaces the callbacks (NULL: none); not during a forward pass. */
 void icto_model_state_set_callbacks (IctoModelState        *self,
                                      IctoModelProgressFunc  progress,
                                      IctoModelAbortFunc     abort_func,

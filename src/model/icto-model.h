@@ -81,9 +81,12 @@ IctoModel *icto_model_load_from_data (const guint8  *data,
                                       gsize          size,
                                       GError       **error);
 
+/* Atomic reference counting: any thread.  The last unref frees the weights
+ * and unmaps the files. */
 IctoModel *icto_model_ref   (IctoModel *self);
 void       icto_model_unref (IctoModel *self);
 
+/* The configuration read at load; valid as long as @self. */
 const IctoModelConfig *icto_model_get_config (IctoModel *self);
 
 /* Whether the file(s) gave a generative head [D, D] / classification head [2, D]. */

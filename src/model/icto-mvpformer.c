@@ -26,6 +26,13 @@
 
 #define ENC_CHUNK 64     /* tokens per encoder work item */
 
+/* Hot loops get an AVX2 clone chosen at run time on x86-64 (ifunc). */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__)
+#define ICTO_SIMD_CLONES __attribute__((target_clones ("avx2", "default")))
+#else
+#define ICTO_SIMD_CLONES
+#endif
+
 typedef struct {
   double *dwt_work;      /* 3 (L + 16) */
   double *feat;          /* S_w */
@@ -101,61 +108,41 @@ exp_nonpos (float x)
  * The score-row kernels work on 8 lanes with GCC vector extensions (AVX2
  * in the clone picked on CPUs that have it, two SSE halves otherwise) and
  * keep 8 partial results (max, sum) in fixed lanes: the same bits on every
- * run, no reassociation flags needed.  The helpers are always inlined, so
- * that each clone has its own copy (no vector values cross a call).
+ * run, no reassociation flags needed.
  */
 #define LANES 8
 typedef float  v8f __attribute__ ((vector_size (32)));
 typedef gint32 v8i __attribute__ ((vector_size (32)));
 
-static inline __attribute__((always_inline)) v8f
-v8f_load (const float *p)
-{
-  v8f v;
+/* Macros rather than functions: no vector value ever crosses a call (the
+ * vector ABI differs between the clones). */
+#define V8_LOAD(v, p)   memcpy (&(v), (p), sizeof (v))
+#define V8_STORE(p, v)  memcpy ((p), &(v), sizeof (v))
+#define V8_SELECT(mask, a, b) ((v8f) (((v8i) (a) & (mask)) | ((v8i) (b) & ~(mask))))
 
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
-static inline __attribute__((always_inline)) void
-v8f_store (float *p,
-           v8f    v)
-{
-  memcpy (p, &v, sizeof v);
-}
-
-static inline __attribute__((always_inline)) v8f
-v8f_select (v8i mask,
-            v8f a,
-            v8f b)
-{
-  return (v8f) (((v8i) a & mask) | ((v8i) b & ~mask));
-}
-
-/* exp_nonpos() on 8 lanes */
-static inline __attribute__((always_inline)) v8f
-v8_exp_nonpos (v8f x)
-{
-  const v8f lo = { -87, -87, -87, -87, -87, -87, -87, -87 };
-  v8f n, r, p;
-  v8i bits;
-
-  x = v8f_select (x < lo, lo, x);
-  n = __builtin_convertvector (__builtin_convertvector (x * 1.44269504088896341f - 0.5f, v8i), v8f);
-  r = x - n * 0.693359375f;
-  r = r + n * 2.12194440e-4f;
-  p = r * 1.9875691500e-4f + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  bits = (__builtin_convertvector (n, v8i) + 127) << 23;
-  return p * (v8f) bits;
-}
+/* out = exp_nonpos (x) on 8 lanes */
+#define V8_EXP_NONPOS(out, xin)                                                  \
+  do {                                                                           \
+    const v8f lo_ = { -87, -87, -87, -87, -87, -87, -87, -87 };                  \
+    v8f x_ = (xin), n_, r_, p_;                                                  \
+    v8i bits_;                                                                   \
+                                                                                 \
+    x_ = V8_SELECT (x_ < lo_, lo_, x_);                                          \
+    n_ = __builtin_convertvector (__builtin_convertvector (x_ * 1.44269504088896341f - 0.5f, v8i), v8f); \
+    r_ = x_ - n_ * 0.693359375f;                                                 \
+    r_ = r_ + n_ * 2.12194440e-4f;                                               \
+    p_ = r_ * 1.9875691500e-4f + 1.3981999507e-3f;                               \
+    p_ = p_ * r_ + 8.3334519073e-3f;                                             \
+    p_ = p_ * r_ + 4.1665795894e-2f;                                             \
+    p_ = p_ * r_ + 1.6666665459e-1f;                                             \
+    p_ = p_ * r_ + 5.0000001201e-1f;                                             \
+    p_ = p_ * r_ * r_ + r_ + 1.0f;                                               \
+    bits_ = (__builtin_convertvector (n_, v8i) + 127) << 23;                     \
+    (out) = p_ * (v8f) bits_;                                                    \
+  } while (0)
 
 /* s[i] = (s[i] + b + zc[i]) * scale, i < n; lane maxima of the results into mx */
-__attribute__((target_clones ("avx2", "default")))
+ICTO_SIMD_CLONES
 static void
 combine_max (float       *s,
              const float *zc,
@@ -164,28 +151,30 @@ combine_max (float       *s,
              int          n,
              float       *mx)
 {
-  v8f m = v8f_load (mx);
+  v8f m, v, z;
   int i = 0;
 
+  V8_LOAD (m, mx);
   for (; i + LANES <= n; i += LANES)
     {
-      v8f v = (v8f_load (s + i) + b + v8f_load (zc + i)) * scale;
-
-      v8f_store (s + i, v);
-      m = v8f_select (v > m, v, m);
+      V8_LOAD (v, s + i);
+      V8_LOAD (z, zc + i);
+      v = (v + b + z) * scale;
+      V8_STORE (s + i, v);
+      m = V8_SELECT (v > m, v, m);
     }
-  v8f_store (mx, m);
+  V8_STORE (mx, m);
   for (; i < n; i++)
     {
-      float v = (s[i] + b + zc[i]) * scale;
+      float sv = (s[i] + b + zc[i]) * scale;
 
-      s[i] = v;
-      mx[0] = v > mx[0] ? v : mx[0];
+      s[i] = sv;
+      mx[0] = sv > mx[0] ? sv : mx[0];
     }
 }
 
 /* s[i] = exp(s[i] - m), returns the sum */
-__attribute__((target_clones ("avx2", "default")))
+ICTO_SIMD_CLONES
 static float
 exp_sum (float *s,
          int    n,
@@ -198,12 +187,14 @@ exp_sum (float *s,
 
   for (; i + LANES <= n; i += LANES)
     {
-      v8f e = v8_exp_nonpos (v8f_load (s + i) - m);
+      v8f v, e;
 
-      v8f_store (s + i, e);
+      V8_LOAD (v, s + i);
+      V8_EXP_NONPOS (e, v - m);
+      V8_STORE (s + i, e);
       acc += e;
     }
-  v8f_store (lanes, acc);
+  V8_STORE (lanes, acc);
   for (; i < n; i++)
     {
       s[i] = exp_nonpos (s[i] - m);
@@ -216,7 +207,7 @@ exp_sum (float *s,
 
 /* g[i] = SiLU(g[i]) * u[i], SiLU(z) = z / (1 + e^-z) = z sigmoid(z), with
  * sigmoid from e = exp(-|z|) <= 1 on both sides */
-__attribute__((target_clones ("avx2", "default")))
+ICTO_SIMD_CLONES
 static void
 silu_mul (float       *g,
           const float *u,
@@ -227,12 +218,16 @@ silu_mul (float       *g,
 
   for (; i + LANES <= n; i += LANES)
     {
-      v8f z = v8f_load (g + i);
-      v8i neg = z < zero;
-      v8f e = v8_exp_nonpos (v8f_select (neg, z, -z));
-      v8f sig = v8f_select (neg, e, zero + 1.0f) / (e + 1.0f);
+      v8f z, uu, e, sig, r;
+      v8i neg;
 
-      v8f_store (g + i, z * sig * v8f_load (u + i));
+      V8_LOAD (z, g + i);
+      V8_LOAD (uu, u + i);
+      neg = z < zero;
+      V8_EXP_NONPOS (e, V8_SELECT (neg, z, -z));
+      sig = V8_SELECT (neg, e, zero + 1.0f) / (e + 1.0f);
+      r = z * sig * uu;
+      V8_STORE (g + i, r);
     }
   for (; i < n; i++)
     {
@@ -243,7 +238,7 @@ silu_mul (float       *g,
     }
 }
 
-__attribute__((target_clones ("avx2", "default")))
+ICTO_SIMD_CLONES
 static void
 scale_row (float *s,
            int    n,
