@@ -24,4 +24,25 @@ void icto_decimate_minmax (const float *x,
                            float       *min,
                            float       *max);
 
+/* Lanes of icto_decimate_minmax_lanes(). */
+#define ICTO_DECIMATE_LANES 8
+
+/**
+ * icto_decimate_minmax_lanes:
+ * @x: @n × ICTO_DECIMATE_LANES floats, interleaved (sample i of lane l at
+ *     x[i * ICTO_DECIMATE_LANES + l])
+ * @n_lanes: lanes to output (1..ICTO_DECIMATE_LANES)
+ * @min: @n_lanes pointers to @n_columns values each
+ * @max: likewise
+ *
+ * icto_decimate_minmax() of each lane (the same columns, the same exact
+ * results), all lanes at once in vector registers.  Thread-safe.
+ */
+void icto_decimate_minmax_lanes (const float  *x,
+                                 gsize         n,
+                                 guint         n_columns,
+                                 guint         n_lanes,
+                                 float *const *min,
+                                 float *const *max);
+
 G_END_DECLS

@@ -29,6 +29,8 @@ struct _IctoPage
   gsize        work_cap;
   float       *tmp;
   gsize        tmp_cap;
+  float       *group;      /* GROUP rows of n_total samples */
+  gsize        group_cap;
   const float **term_ptrs;
   guint        term_ptrs_cap;
   float       *minmax;     /* n_channels × 2 × n_columns */
@@ -38,6 +40,20 @@ struct _IctoPage
   guint        n_channels;
   guint        n_columns;
 };
+
+/* Outputs filtered together by icto_filter_apply_lanes(), interleaved. */
+#define GROUP ICTO_FILTER_LANES
+
+G_STATIC_ASSERT (ICTO_FILTER_LANES == ICTO_DECIMATE_LANES);
+
+typedef struct {
+  guint    index[GROUP];   /* position in the request */
+  gboolean finite[GROUP];
+  guint    n;
+  double   rate;
+  gsize    n_total;
+  gsize    pad;
+} Group;
 
 static float *
 ensure (float **buf, gsize *cap, gsize n)
@@ -67,6 +83,7 @@ icto_page_free (IctoPage *self)
   g_free (self->inputs);
   g_free (self->work);
   g_free (self->tmp);
+  g_aligned_free (self->group);
   g_free (self->term_ptrs);
   g_free (self->minmax);
   g_free (self->gap_columns);
@@ -99,6 +116,72 @@ load_input (IctoPage *self, IctoRecording *rec, guint input, const IctoPageReque
   b->pad = pad;
   b->stamp = self->stamp;
   return b;
+}
+
+/* Filters the outputs gathered in @group and reduces them to columns; a
+ * lane with NAN (a gap, or beyond the recording) goes alone, by runs. */
+static gboolean
+flush_group (IctoPage *self, Group *group, const IctoPageRequest *request, guint n_cols, GError **error)
+{
+  gsize n_total = group->n_total, pad = group->pad, n_page = n_total - 2 * pad;
+  float *mins[GROUP], *maxs[GROUP];
+  guint n = group->n, n_fast = 0;
+
+  group->n = 0;
+  for (guint g = 0; g < n; g++)
+    {
+      float *mn = self->minmax + (gsize) group->index[g] * 2 * n_cols;
+      if (group->finite[g])
+        continue;
+      {
+        float *row = ensure (&self->tmp, &self->tmp_cap, n_total);
+        for (gsize i = 0; i < n_total; i++)
+          {
+            row[i] = self->group[i * GROUP + g];
+            self->group[i * GROUP + g] = 0.0f;
+          }
+        if (!icto_filter_apply (&request->filter, group->rate, row, n_total, error))
+          return FALSE;
+        icto_decimate_minmax (row + pad, n_page, n_cols, mn, mn + n_cols);
+      }
+    }
+  for (guint g = n; g < GROUP; g++)
+    for (gsize i = 0; i < n_total; i++)
+      self->group[i * GROUP + g] = 0.0f;
+  if (!icto_filter_apply_lanes (&request->filter, group->rate, self->group, n_total, error))
+    return FALSE;
+  /* finite lanes first, in order; the others are done */
+  {
+    guint order[GROUP];
+    for (guint g = 0; g < n; g++)
+      if (group->finite[g])
+        order[n_fast++] = g;
+    if (n_fast == 0)
+      return TRUE;
+    if (n_fast == n)
+      {
+        for (guint g = 0; g < n; g++)
+          {
+            mins[g] = self->minmax + (gsize) group->index[g] * 2 * n_cols;
+            maxs[g] = mins[g] + n_cols;
+          }
+        icto_decimate_minmax_lanes (self->group + pad * GROUP, n_page, n_cols, n, mins, maxs);
+      }
+    else
+      {
+        /* outputs only the lanes in order, so decimate lane by lane */
+        float *row = ensure (&self->tmp, &self->tmp_cap, n_page);
+        for (guint f = 0; f < n_fast; f++)
+          {
+            guint g = order[f];
+            float *mn = self->minmax + (gsize) group->index[g] * 2 * n_cols;
+            for (gsize i = 0; i < n_page; i++)
+              row[i] = self->group[(pad + i) * GROUP + g];
+            icto_decimate_minmax (row, n_page, n_cols, mn, mn + n_cols);
+          }
+      }
+  }
+  return TRUE;
 }
 
 gboolean
@@ -153,6 +236,7 @@ icto_page_compute (IctoPage               *self,
     }
   {
     guint n_req = request->outputs ? request->n_outputs : n_outputs;
+    Group group = { { 0 }, { 0 }, 0, 0, 0, 0 };
     gsize mm = (gsize) n_req * 2 * n_cols;
     ensure (&self->minmax, &self->minmax_cap, MAX (mm, 1));
     if (self->gap_cap < n_cols)
@@ -190,38 +274,73 @@ icto_page_compute (IctoPage               *self,
         n_total = first->n;
         pad = first->pad;
         n_page = n_total - 2 * pad;
-        out = ensure (&self->work, &self->work_cap, n_total);
 
-        if (n_terms == 1 && weights[0] == 1.0f)
-          memcpy (out, first->data, n_total * sizeof (float));
-        else
+        if (n_terms == 1 && weights[0] == 1.0f && icto_filter_is_identity (&request->filter, rate))
           {
-            for (gsize i = 0; i < n_total; i++)
-              out[i] = 0.0f;
-            for (guint t = 0; t < n_terms; t++)
-              {
-                const InputBuffer *b = load_input (self, recording, terms[t], request, error);
-                const float *x;
-                const float w = weights[t];
-                if (b == NULL)
-                  return FALSE;
-                x = b->data;
-                if (b->n != n_total)
-                  {
-                    float *tmp = ensure (&self->tmp, &self->tmp_cap, n_total);
-                    icto_resample_linear (b->data, b->n, tmp, n_total);
-                    x = tmp;
-                  }
-                for (gsize i = 0; i < n_total; i++)
-                  out[i] += w * x[i];
-              }
+            /* nothing to combine or filter: straight from the input */
+            icto_decimate_minmax (first->data + pad, n_page, n_cols,
+                                  self->minmax + (gsize) k * 2 * n_cols,
+                                  self->minmax + (gsize) k * 2 * n_cols + n_cols);
+            continue;
           }
-        if (!icto_filter_apply (&request->filter, rate, out, n_total, error))
+        if (group.n > 0 && (group.rate != rate || group.n_total != n_total))
+          if (!flush_group (self, &group, request, n_cols, error))
+            return FALSE;
+        if (group.n == 0)
+          {
+            if (self->group_cap < GROUP * n_total)
+              {
+                g_aligned_free (self->group);
+                self->group = g_aligned_alloc (GROUP * n_total, sizeof (float), 64);
+                self->group_cap = GROUP * n_total;
+              }
+            group.rate = rate;
+            group.n_total = n_total;
+            group.pad = pad;
+          }
+        out = self->group + group.n;   /* lane group.n: stride GROUP */
+        {
+          gboolean finite = TRUE;
+          for (guint t = 0; t < n_terms; t++)
+            {
+              const InputBuffer *b = t == 0 ? first : load_input (self, recording, terms[t], request, error);
+              const float *x;
+              const float w = weights[t];
+              if (b == NULL)
+                return FALSE;
+              x = b->data;
+              if (b->n != n_total)
+                {
+                  float *tmp = ensure (&self->tmp, &self->tmp_cap, n_total);
+                  icto_resample_linear (b->data, b->n, tmp, n_total);
+                  x = tmp;
+                }
+              /* the finiteness of the sum is that of the last term's pass */
+              finite = TRUE;
+              if (t == 0 && w == 1.0f)
+                for (gsize i = 0; i < n_total; i++)
+                  {
+                    float v = x[i];
+                    out[i * GROUP] = v;
+                    finite &= isfinite (v) != 0;
+                  }
+              else
+                for (gsize i = 0; i < n_total; i++)
+                  {
+                    float v = (t == 0 ? 0.0f : out[i * GROUP]) + w * x[i];
+                    out[i * GROUP] = v;
+                    finite &= isfinite (v) != 0;
+                  }
+            }
+          group.finite[group.n] = finite;
+        }
+        group.index[group.n] = k;
+        group.n++;
+        if (group.n == GROUP && !flush_group (self, &group, request, n_cols, error))
           return FALSE;
-        icto_decimate_minmax (out + pad, n_page, n_cols,
-                              self->minmax + (gsize) k * 2 * n_cols,
-                              self->minmax + (gsize) k * 2 * n_cols + n_cols);
       }
+    if (group.n > 0 && !flush_group (self, &group, request, n_cols, error))
+      return FALSE;
     self->n_channels = n_req;
   }
 

@@ -18,6 +18,12 @@ G_BEGIN_DECLS
  * min/max per pixel column.  Values are µV for voltage signals (the
  * recording's read unit otherwise).
  *
+ * Filtered outputs of the same rate go eight at a time through
+ * icto_filter_apply_lanes() and icto_decimate_minmax_lanes(); one holding
+ * NAN (a gap, or padding beyond the recording) goes alone through
+ * icto_filter_apply(), by runs.  An unfiltered single-input output is
+ * decimated straight from the read buffer.
+ *
  * An IctoPage owns its buffers and reuses them from one call to the next (no
  * allocation once sizes settle).  One IctoPage per thread; different pages
  * may compute from the same recording at once.

@@ -104,12 +104,58 @@ test_resample (void)
   }
 }
 
+/* The lane version gives exactly the row version's columns, lane by lane,
+ * for more and fewer columns than samples, with NAN runs, and n = 0. */
+static void
+test_lanes (void)
+{
+  const gsize sizes[][2] = { { 10240, 1920 }, { 10007, 333 }, { 10, 20 }, { 1000, 1000 }, { 0, 5 } };
+  const guint L = ICTO_DECIMATE_LANES;
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    for (guint n_lanes = 1; n_lanes <= L; n_lanes += L - 1)
+      {
+        gsize n = sizes[k][0];
+        guint cols = (guint) sizes[k][1];
+        g_autofree float *x = g_new (float, MAX (n, 1) * L);
+        g_autofree float *row = g_new (float, MAX (n, 1));
+        g_autofree float *mins = g_new (float, (gsize) L * cols);
+        g_autofree float *maxs = g_new (float, (gsize) L * cols);
+        g_autofree float *rmn = g_new (float, cols);
+        g_autofree float *rmx = g_new (float, cols);
+        float *mp[ICTO_DECIMATE_LANES], *xp[ICTO_DECIMATE_LANES];
+
+        for (gsize i = 0; i < n * L; i++)
+          x[i] = (float) g_test_rand_double_range (-100, 100);
+        for (gsize i = n / 3; i < n / 3 + n / 10; i++)   /* a NAN run in lane 2 */
+          x[i * L + 2] = NAN;
+        for (guint l = 0; l < L; l++)
+          {
+            mp[l] = mins + (gsize) l * cols;
+            xp[l] = maxs + (gsize) l * cols;
+          }
+        icto_decimate_minmax_lanes (n ? x : NULL, n, cols, n_lanes, mp, xp);
+        for (guint l = 0; l < n_lanes; l++)
+          {
+            for (gsize i = 0; i < n; i++)
+              row[i] = x[i * L + l];
+            icto_decimate_minmax (n ? row : NULL, n, cols, rmn, rmx);
+            for (guint c = 0; c < cols; c++)
+              {
+                g_assert_true (rmn[c] == mp[l][c] || (isnan (rmn[c]) && isnan (mp[l][c])));
+                g_assert_true (rmx[c] == xp[l][c] || (isnan (rmx[c]) && isnan (xp[l][c])));
+              }
+          }
+      }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/signal/decimate/extremes", test_extremes);
   g_test_add_func ("/signal/decimate/nan", test_nan_and_few_samples);
+  g_test_add_func ("/signal/decimate/lanes", test_lanes);
   g_test_add_func ("/signal/resample/linear", test_resample);
   return g_test_run ();
 }
