@@ -25,7 +25,7 @@ if TOOLS not in sys.path:
 
 from mvpformer.config import MVPFormerConfig, dwt_levels, dwt_output_size  # noqa: E402
 from mvpformer.preprocess import MODEL_RATE, resample_linear  # noqa: E402
-from train import edf  # noqa: E402
+from train import edf  # noqa: E402,F401  (re-exported for train.py and evaluate.py)
 
 SEGMENT_S = 5.0
 SEGMENT_LEN = int(SEGMENT_S * MODEL_RATE)     # 2560
@@ -232,3 +232,13 @@ EVAL_SIM = [
 ]
 EVAL_SIM_SECONDS = 900
 EVAL_SIM_SEIZURES = 3
+
+# Validation recordings (seeds used neither in training nor in the held-out
+# evaluation): only to choose the model's decision threshold.
+VAL_SIM = [
+    ("val-%02d" % i, 3000 + i, layout, pattern)
+    for i, (layout, pattern) in enumerate([
+        ("LA:8,LH:8", "lvfa"), ("LA:6,LH:6,RH:6", "spikes"), ("G:4x4,LA:4", "mixed"),
+        ("LH:8,RA:8", "native"),
+    ])
+]

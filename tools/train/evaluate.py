@@ -38,7 +38,8 @@ import time
 import numpy as np
 
 # run as a script: replace its own directory by tools/ (see train.py)
-sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if __name__ == "__main__":
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 from train import common, szcore  # noqa: E402
 from mvpformer import weights  # noqa: E402
@@ -60,6 +61,8 @@ def parse_args(argv=None):
                    help="use the first N held-out simulated recordings")
     p.add_argument("--train-recordings", type=int, default=len(common.TRAIN_SIM),
                    help="training recordings used to set the baseline threshold")
+    p.add_argument("--val-recordings", type=int, default=len(common.VAL_SIM),
+                   help="validation recordings used to set the model's threshold (0: 0.5)")
     p.add_argument("--threads", type=int, default=1, help="torch threads")
     p.add_argument("--json", default=None, help="write all numbers to this JSON file")
     return p.parse_args(argv)
@@ -170,12 +173,14 @@ def load_sim(cli, work, spec, seconds, seizures_n, model=None):
     return out
 
 
-def choose_threshold(records):
-    """Baseline threshold maximising pooled event F1 (ties: the higher threshold)."""
-    values = np.concatenate([r["baseline"] for r in records])
+def choose_threshold(records, key="baseline", candidates=None):
+    """Threshold maximising pooled event F1 (ties: the higher threshold)."""
+    values = np.concatenate([r[key] for r in records])
+    if candidates is None:
+        candidates = np.unique(np.quantile(values, np.linspace(0.5, 0.999, 200)))
     best, best_f1 = None, -1.0
-    for thr in np.unique(np.quantile(values, np.linspace(0.5, 0.999, 200))):
-        res = score_method(records, "baseline", thr)
+    for thr in candidates:
+        res = score_method(records, key, thr)
         f1 = res["f1"] if not math.isnan(res["f1"]) else 0.0
         if f1 >= best_f1:
             best, best_f1 = float(thr), f1
@@ -239,6 +244,14 @@ def main(argv=None):
     print(f"baseline threshold (line-length ratio, chosen on {len(train_recs)} training "
           f"recordings): {threshold:.3f}", flush=True)
 
+    val_recs = [load_sim(cli, args.work, spec, common.EVAL_SIM_SECONDS,
+                         common.EVAL_SIM_SEIZURES, model)
+                for spec in common.VAL_SIM[:args.val_recordings]]
+    model_threshold = (choose_threshold(val_recs, "model", np.linspace(0.05, 0.95, 91))
+                       if val_recs else 0.5)
+    print(f"model threshold (chosen on {len(val_recs)} validation recordings): "
+          f"{model_threshold:.2f}", flush=True)
+
     recs = []
     for spec in common.EVAL_SIM[:args.recordings]:
         recs.append(load_sim(cli, args.work, spec, common.EVAL_SIM_SECONDS,
@@ -247,6 +260,7 @@ def main(argv=None):
               f"{len(recs[-1]['seizures'])} seizures ({time.time() - t0:.0f} s)", flush=True)
     results = {
         "model": score_method(recs, "model", 0.5),
+        "model_tuned": score_method(recs, "model", model_threshold),
         "baseline": score_method(recs, "baseline", threshold),
     }
     real = evaluate_real(model, args.real_dir)
@@ -259,7 +273,8 @@ def main(argv=None):
     print()
     print("| method | sensitivity | precision | F1 | FP / 24 h | AUROC | latency median (min…max) s |")
     print("|---|---|---|---|---|---|---|")
-    for key, label in (("model", "ictoscope-demo (argmax)"),
+    for key, label in (("model", "ictoscope-demo (argmax, P > 0.5)"),
+                       ("model_tuned", f"ictoscope-demo (P > {model_threshold:.2f})"),
                        ("baseline", f"line length (threshold {threshold:.2f})")):
         r = results[key]
         print(f"| {label} | {fmt(r['sensitivity'])} ({r['tp']}/{r['ref_true']}) | "
@@ -294,7 +309,7 @@ def main(argv=None):
             return o
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(clean({"results": results, "real": real, "simulated": recs,
-                             "threshold": threshold}), f, indent=1)
+                             "threshold": threshold, "model_threshold": model_threshold}), f, indent=1)
     return 0
 
 

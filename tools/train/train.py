@@ -36,7 +36,8 @@ import numpy as np
 
 # run as a script: replace its own directory (where train.py would shadow the
 # package "train") by tools/
-sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if __name__ == "__main__":
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 from train import common  # noqa: E402
 from mvpformer import safetensors_io  # noqa: E402
@@ -53,17 +54,22 @@ def parse_args(argv=None):
                    help="directory for the simulated recordings (reused when present)")
     p.add_argument("--cli", default=None, help="ictoscope-cli (default: $ICTO_CLI or a build dir)")
     p.add_argument("--real-dir", default=common.SHARED_REAL, help="../shared/data/real")
-    p.add_argument("--pretrain-steps", type=int, default=150)
-    p.add_argument("--finetune-steps", type=int, default=250)
+    p.add_argument("--pretrain-steps", type=int, default=120)
+    p.add_argument("--finetune-steps", type=int, default=330)
     p.add_argument("--batch", type=int, default=8, help="windows per step")
     p.add_argument("--channels", type=int, default=8, help="channels per training window")
     p.add_argument("--keep-channels", type=int, default=16,
                    help="channels of each recording kept for training (random, seeded)")
+    p.add_argument("--involved-weight", type=float, default=4.0,
+                   help="extra weight of seizure-involved channels (simulator's soz_fraction) "
+                        "when choosing the kept channels")
+    p.add_argument("--encoder-init", choices=("band", "default"), default="band",
+                   help="initialisation of encoder.proj")
     p.add_argument("--negatives", type=int, default=30, help="contrastive negatives")
     p.add_argument("--temperature", type=float, default=0.1)
     p.add_argument("--lr", type=float, default=1e-3, help="pre-training learning rate")
     p.add_argument("--finetune-lr", type=float, default=5e-4)
-    p.add_argument("--positive-fraction", type=float, default=0.4,
+    p.add_argument("--positive-fraction", type=float, default=0.5,
                    help="share of seizure windows in fine-tuning batches")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1 is fastest on a busy 2-core machine)")
@@ -92,6 +98,46 @@ class Corpus:
         self.seizures += seizures
 
 
+def involvement(edf_path, n_channels):
+    """soz_fraction column of the simulator's ``<base>_channels.tsv`` (0 when absent)."""
+    path = edf_path[:-len(".edf")] + "_channels.tsv"
+    out = np.zeros(n_channels)
+    try:
+        with open(path, encoding="utf-8") as f:
+            header = f.readline().rstrip("\n").split("\t")
+            col = header.index("soz_fraction")
+            for i, line in enumerate(f):
+                if i < n_channels:
+                    try:
+                        out[i] = float(line.rstrip("\n").split("\t")[col])
+                    except ValueError:
+                        pass
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def band_init(proj, rng_torch):
+    """Initialise encoder.proj [D, S_w] so that each output reads one wavelet level.
+
+    Row i gets random weights on the coefficients of level i mod (J + 1) only
+    (cA_J, cD_J, …, cD_1), unit norm: the first layer's gated MLP, a product
+    of two projections, can then form band energies early in training.
+    """
+    import torch
+    from mvpformer.config import dwt_level_lengths
+
+    lengths = dwt_level_lengths(common.SEGMENT_LEN)
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    D = proj.shape[0]
+    with torch.no_grad():
+        proj.zero_()
+        for i in range(D):
+            b = i % len(lengths)
+            w = torch.randn(lengths[b], generator=rng_torch)
+            proj[i, starts[b]:starts[b + 1]] = w / w.norm()
+
+
 def load_data(args, cli, rng):
     """Simulate (or reuse) the training recordings; features of them and of the real ones."""
     sim, real = Corpus(), Corpus()
@@ -101,7 +147,9 @@ def load_data(args, cli, rng):
         rec = common.edf.read(path)
         seizures, _ = common.seizure_events(rec)
         C = rec.data.shape[0]
-        keep = np.sort(rng.choice(C, size=min(C, args.keep_channels), replace=False))
+        weight = args.involved_weight * involvement(path, C) + 1.0
+        keep = np.sort(rng.choice(C, size=min(C, args.keep_channels), replace=False,
+                                  p=weight / weight.sum()))
         feats = common.recording_features(rec.data[keep], rec.fs)
         sim.add(name, feats, common.segment_labels(feats.shape[0], seizures),
                 rec.duration, len(seizures))
@@ -182,6 +230,8 @@ def main(argv=None):
     with torch.no_grad():
         model.mvpformer.channel_embedding.weight.zero_()
         model.mvpformer.positional_embedding.weight.normal_(0.0, 0.5)
+    if args.encoder_init == "band":
+        band_init(model.encoder.proj.weight, torch.Generator().manual_seed(args.seed))
     model.mvpformer.channel_embedding.weight.requires_grad_(False)
     model.encoder.ln.weight.requires_grad_(False)
     for block in model.mvpformer.h:
