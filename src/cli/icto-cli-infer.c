@@ -19,7 +19,7 @@
 #include "signal/icto-recording.h"
 
 /*
- * ictoscope-cli infer FILE --model M [--head H] [--lora L] [--start S] [--duration D]
+ * ictoscope-cli infer FILE [--model M] [--head H] [--lora L] [--start S] [--duration D]
  *                     [--channels A,B,...] [--threads N] --out results.tsv|results.json
  *
  * One row per window (see src/core/icto-inference.h for windows, channel
@@ -28,7 +28,9 @@
  * ends at end_s), seizure_prob, then agreement.<label> per channel.  Rows are
  * written as windows finish.  JSON: {"file", "model", "channels": [labels],
  * "windows": [{"start_s", "end_s", "seizure_prob", "agreement": [..]}]}
- * (NaN as null).  Ctrl-C stops after the current layer: the rows finished
+ * (NaN as null).  Without --model, the bundled model
+ * (icto_inference_default_model_path: $ICTO_MODEL_PATH, the installed
+ * models/ictoscope-demo.safetensors, or the source tree's).  Ctrl-C stops after the current layer: the rows finished
  * so far stay in the TSV, the JSON is written with them; exit status 130.
  */
 
@@ -156,7 +158,7 @@ icto_cli_infer (int    argc,
   double start = 0, duration = 0;
   int threads = 0;
   GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("Model file (safetensors)"), N_("FILE") },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("Model file (safetensors; default: the bundled model)"), N_("FILE") },
     { "head", 0, 0, G_OPTION_ARG_FILENAME, &head, N_("Classification head file"), N_("FILE") },
     { "lora", 0, 0, G_OPTION_ARG_FILENAME, &lora, N_("LoRA adapter file"), N_("FILE") },
     { "start", 0, 0, G_OPTION_ARG_DOUBLE, &start, N_("Start of the first window (s from the first sample)"), N_("S") },
@@ -184,8 +186,16 @@ icto_cli_infer (int    argc,
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return icto_cli_fail (2, "%s", error->message);
-  if (argc != 2 || model_path == NULL || out_path == NULL)
-    return icto_cli_fail (2, _("infer needs one recording, --model and --out (see --help)"));
+  if (argc != 2 || out_path == NULL)
+    return icto_cli_fail (2, _("infer needs one recording and --out (see --help)"));
+  if (model_path == NULL)
+    {
+      model_path = icto_inference_default_model_path ();
+      if (model_path == NULL)
+        return icto_cli_fail (1, _("no model given and the bundled model %s was found neither in %s "
+                                   "nor in the source tree; pass --model or set ICTO_MODEL_PATH"),
+                              BUNDLED_MODEL_NAME, PKGDATADIR "/models");
+    }
   is_json = g_str_has_suffix (out_path, ".json");
   if (!is_json && !g_str_has_suffix (out_path, ".tsv"))
     return icto_cli_fail (2, _("--out must end in .tsv or .json"));

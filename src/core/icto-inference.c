@@ -69,6 +69,9 @@ run_windows (IctoRecording               *recording,
   int T, D, threads;
   gsize max_in = 0;
   gboolean ok = TRUE;
+  gboolean fast;              /* every channel at 512 Hz in a continuous file */
+  gboolean have_prev_window = FALSE;
+  gint64 *prev_first = NULL;  /* first sample read per channel for the previous window */
 
   g_return_val_if_fail (ICTO_IS_RECORDING (recording), FALSE);
   g_return_val_if_fail (model != NULL, FALSE);
@@ -133,6 +136,14 @@ run_windows (IctoRecording               *recording,
       max_group = MAX (max_group, groups[k].count);
     }
 
+  /* At 512 Hz in a continuous file, resampling is the identity and the
+   * window starting 5 s later holds the same samples shifted by exactly one
+   * segment: only its last segment is read and encoded, the other T-1
+   * encodings are those of the previous window (no comparison needed). */
+  fast = icto_recording_get_n_gaps (recording) == 0;
+  for (guint i = 0; fast && i < n_ch; i++)
+    fast = icto_recording_get_signal (recording, chans[i])->sample_rate == MODEL_RATE;
+
   threads = options->n_threads > 0 ? options->n_threads : (int) MAX (1, g_get_num_processors ());
   st = icto_model_state_new (model, threads);
   if (cancellable != NULL)
@@ -146,9 +157,11 @@ run_windows (IctoRecording               *recording,
   pack_enc = g_new (float, (gsize) T * max_group * D);
   pack_idx = g_new (int, (gsize) T * max_group);
   agreement = g_new (float, n_ch);
+  prev_first = g_new0 (gint64, n_ch);
   for (guint k = 0; k < n_groups; k++)
     {
-      groups[k].prev_x = g_new (float, (gsize) T * groups[k].count * SEGMENT_LEN);
+      if (!fast)
+        groups[k].prev_x = g_new (float, (gsize) T * groups[k].count * SEGMENT_LEN);
       groups[k].prev_enc = g_new (float, (gsize) T * groups[k].count * D);
     }
 
@@ -159,12 +172,18 @@ run_windows (IctoRecording               *recording,
       gboolean usable = TRUE;
       IctoInferenceWindow result = { 0 };
       float prob = NAN;
+      gboolean incr = fast && have_prev_window;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
           ok = FALSE;
           break;
         }
+
+      /* incremental only when every channel starts exactly one segment
+       * after its previous start (else everything is read again) */
+      for (guint i = 0; incr && i < n_ch; i++)
+        incr = (gint64) (b * MODEL_RATE) == prev_first[i] + SEGMENT_LEN;
 
       /* read and resample every channel over the whole window */
       for (guint i = 0; usable && i < n_ch; i++)
@@ -178,13 +197,28 @@ run_windows (IctoRecording               *recording,
             {
               /* continuous file: stored sample int(b fs) onwards, as the official loader */
               gint64 first = (gint64) (b * fs);
+              gsize skip = 0;
 
+              if (incr)
+                skip = (gsize) (T - 1) * SEGMENT_LEN;
+              prev_first[i] = first;
               if (first + (gint64) n_in > icto_recording_get_n_samples (recording, chans[i]))
                 usable = FALSE;
-              else if (!icto_recording_read_samples (recording, chans[i], first, n_in, raw, error))
+              else if (!icto_recording_read_samples (recording, chans[i], first + (gint64) skip,
+                                                     n_in - skip, raw + skip, error))
                 {
                   ok = FALSE;
                   break;
+                }
+              if (fast)
+                {
+                  /* identity resampling: check and copy the samples read */
+                  for (gsize k = skip; usable && k < n_in; k++)
+                    if (!isfinite (raw[k]))
+                      usable = FALSE;
+                  if (usable)
+                    memcpy (win + (gsize) i * T * SEGMENT_LEN + skip, raw + skip, sizeof (float) * (n_in - skip));
+                  continue;
                 }
             }
           else if (!icto_recording_read_range (recording, chans[i], b_ticks, n_in, raw, NULL, error))
@@ -202,6 +236,7 @@ run_windows (IctoRecording               *recording,
         break;
       if (!usable)
         {
+          have_prev_window = FALSE;
           for (guint k = 0; k < n_groups; k++)
             groups[k].have_prev = FALSE;
           if (progress_func)
@@ -216,7 +251,18 @@ run_windows (IctoRecording               *recording,
           int n_pack = 0;
           g_autoptr(IctoModelOutput) out = NULL;
 
-          for (int t = 0; t < T; t++)
+          if (incr && g->have_prev)
+            {
+              /* shared segments: the previous window's encodings one step later */
+              memcpy (enc, g->prev_enc + (gsize) C * D, sizeof (float) * (gsize) (T - 1) * C * D);
+              for (int c = 0; c < C; c++)
+                {
+                  memcpy (pack_x + (gsize) n_pack * SEGMENT_LEN,
+                          win + ((gsize) (g->first + c) * T + (T - 1)) * SEGMENT_LEN, sizeof (float) * SEGMENT_LEN);
+                  pack_idx[n_pack++] = (T - 1) * C + c;
+                }
+            }
+          for (int t = 0; !(incr && g->have_prev) && t < T; t++)
             for (int c = 0; c < C; c++)
               {
                 gsize n = (gsize) t * C + c;
@@ -224,7 +270,7 @@ run_windows (IctoRecording               *recording,
 
                 memcpy (dst, win + ((gsize) (g->first + c) * T + t) * SEGMENT_LEN, sizeof (float) * SEGMENT_LEN);
                 /* the same samples one segment earlier in the previous window: reuse */
-                if (g->have_prev && t + 1 < T &&
+                if (!fast && g->have_prev && t + 1 < T &&
                     memcmp (dst, g->prev_x + ((gsize) (t + 1) * C + c) * SEGMENT_LEN, sizeof (float) * SEGMENT_LEN) == 0)
                   memcpy (enc + n * D, g->prev_enc + ((gsize) (t + 1) * C + c) * D, sizeof (float) * D);
                 else
@@ -243,13 +289,14 @@ run_windows (IctoRecording               *recording,
               for (int i = 0; i < n_pack; i++)
                 memcpy (enc + (gsize) pack_idx[i] * D, pack_enc + (gsize) i * D, sizeof (float) * D);
             }
-          out = icto_model_forward_encoded (st, enc, T, C, ICTO_FORWARD_DEFAULT, error);
+          out = icto_model_forward_encoded (st, enc, T, C, ICTO_FORWARD_LAST_STEPS, error);
           if (out == NULL)
             {
               ok = FALSE;
               break;
             }
-          memcpy (g->prev_x, x, sizeof (float) * (gsize) T * C * SEGMENT_LEN);
+          if (!fast)
+            memcpy (g->prev_x, x, sizeof (float) * (gsize) T * C * SEGMENT_LEN);
           memcpy (g->prev_enc, enc, sizeof (float) * (gsize) T * C * D);
           g->have_prev = TRUE;
 
@@ -261,6 +308,7 @@ run_windows (IctoRecording               *recording,
       if (!ok)
         break;
 
+      have_prev_window = TRUE;
       result.index = w;
       result.start_s = b;
       result.end_s = b + (double) T * SEGMENT_S;
@@ -282,7 +330,26 @@ run_windows (IctoRecording               *recording,
       g_free (groups[k].prev_x);
       g_free (groups[k].prev_enc);
     }
+  g_free (prev_first);
   return ok;
+}
+
+char *
+icto_inference_default_model_path (void)
+{
+  const char *env = g_getenv ("ICTO_MODEL_PATH");
+  const char *dirs[] = { PKGDATADIR, SOURCE_ROOT };
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "models", BUNDLED_MODEL_NAME, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return NULL;
 }
 
 gboolean

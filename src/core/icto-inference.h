@@ -85,6 +85,19 @@ gboolean icto_inference_run (IctoRecording               *recording,
                              GCancellable                *cancellable,
                              GError                     **error);
 
+/**
+ * icto_inference_default_model_path:
+ *
+ * The model to use when none is given: the environment variable
+ * ICTO_MODEL_PATH when set and non-empty (returned as is, even if the file
+ * does not exist, so that a wrong override gives a clear load error), else
+ * the installed bundled model PKGDATADIR/models/BUNDLED_MODEL_NAME when it
+ * exists, else the source tree's models/BUNDLED_MODEL_NAME when it exists
+ * (a development build run uninstalled).  Returns NULL when none is found.
+ * Newly allocated; any thread.
+ */
+char *icto_inference_default_model_path (void);
+
 /* Number of windows icto_inference_run() visits for @duration_s seconds of range. */
 guint icto_inference_count_windows (double duration_s);
 

@@ -50,6 +50,14 @@ typedef enum {
   ICTO_FORWARD_LAYER_OUTPUTS   = 1 << 0,  /* fill layer_out */
   ICTO_FORWARD_ATTN_PROBS_LAST = 1 << 1,  /* fill attn_probs_last (H N^2 floats) */
   ICTO_FORWARD_NO_GEN_PRED     = 1 << 2,  /* skip the generative head (and agreement) */
+  /* Readouts of the last two time steps only (what icto-inference uses:
+   * class from step T-1, agreement of step T-2): the last layer's queries,
+   * attention, MLP and the final norm/heads run for those rows only.
+   * hidden_states and gen_pred rows of steps < T-2 are 0 and agreement
+   * entries of steps < T-2 are NaN; class, contribution and channel_attn are
+   * as without the flag.  Not with LAYER_OUTPUTS or ATTN_PROBS_LAST
+   * (ICTO_MODEL_ERROR_INPUT). */
+  ICTO_FORWARD_LAST_STEPS      = 1 << 3,
 } IctoForwardFlags;
 
 /*

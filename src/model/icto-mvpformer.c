@@ -68,6 +68,7 @@ typedef struct {
   const IctoLayerWeights *w;
   int                     T, C, N;
   int                     chunk_rows, n_chunks;
+  int                     row_from;   /* rows below: keys/values only (last layer, LAST_STEPS) */
   gboolean                want_chan;
   float                  *attn_full;  /* [H, N, N] or NULL */
   /* encoder */
@@ -530,12 +531,22 @@ phase_a_item (gpointer data,
   int r0 = item * x->chunk_rows;
   int rows = MIN (x->chunk_rows, x->N - r0);
   float *a = st->a + (gsize) r0 * D;
-  float *ff = st->ff + (gsize) r0 * 2 * F;
+  float *ff;
 
   for (int r = 0; r < rows; r++)
     rms_norm (st->h + (gsize) (r0 + r) * D, w->ln_1, a + (gsize) r * D, D, c->layer_norm_epsilon);
-  gemm_nt (rows, D, D, a, D, w->q, D, 0.0f, st->q + (gsize) r0 * D, D);
   gemm_nt (rows, kv2, D, a, D, w->kv, D, 0.0f, st->kv + (gsize) r0 * kv2, kv2);
+  /* queries and MLP only from row_from on */
+  if (r0 + rows <= x->row_from)
+    return;
+  if (r0 < x->row_from)
+    {
+      rows -= x->row_from - r0;
+      a += (gsize) (x->row_from - r0) * D;
+      r0 = x->row_from;
+    }
+  ff = st->ff + (gsize) r0 * 2 * F;
+  gemm_nt (rows, D, D, a, D, w->q, D, 0.0f, st->q + (gsize) r0 * D, D);
   gemm_nt (rows, F, D, a, D, w->gate, D, 0.0f, ff, 2 * F);
   gemm_nt (rows, F, D, a, D, w->up, D, 0.0f, ff + F, 2 * F);
   for (int r = 0; r < rows; r++)
@@ -556,9 +567,11 @@ phase_c_item (gpointer data,
 {
   Ctx *x = data;
   int D = x->m->cfg.n_embd;
-  int r0 = item * x->chunk_rows;
-  int rows = MIN (x->chunk_rows, x->N - r0);
+  int r0 = MAX (item * x->chunk_rows, x->row_from);
+  int rows = MIN (item * x->chunk_rows + x->chunk_rows, x->N) - r0;
 
+  if (rows <= 0)
+    return;
   /* h += o W_o^T */
   gemm_nt (rows, D, D, x->st->o + (gsize) r0 * D, D, x->w->c_proj, D, 1.0f,
            x->st->h + (gsize) r0 * D, D);
@@ -674,8 +687,8 @@ ln_f_item (gpointer data,
 {
   Ctx *x = data;
   int D = x->m->cfg.n_embd;
-  int r0 = item * x->chunk_rows;
-  int rows = MIN (x->chunk_rows, x->N - r0);
+  int r0 = MAX (item * x->chunk_rows, x->row_from);
+  int rows = MIN (item * x->chunk_rows + x->chunk_rows, x->N) - r0;
 
   for (int r = r0; r < r0 + rows; r++)
     rms_norm (x->st->h + (gsize) r * D, x->m->ln_f, x->head_out + (gsize) r * D, D,
@@ -689,9 +702,11 @@ gen_head_item (gpointer data,
 {
   Ctx *x = data;
   int D = x->m->cfg.n_embd;
-  int r0 = item * x->chunk_rows;
-  int rows = MIN (x->chunk_rows, x->N - r0);
+  int r0 = MAX (item * x->chunk_rows, x->row_from);
+  int rows = MIN (item * x->chunk_rows + x->chunk_rows, x->N) - r0;
 
+  if (rows <= 0)
+    return;
   gemm_nt (rows, D, D, x->x + (gsize) r0 * D, D, x->head, D, 0.0f,
            x->head_out + (gsize) r0 * D, D);
 }
@@ -748,6 +763,14 @@ icto_model_forward_encoded (IctoModelState   *self,
                    T, C, c->n_positions, c->n_channels);
       return NULL;
     }
+  if ((flags & ICTO_FORWARD_LAST_STEPS) &&
+      (flags & (ICTO_FORWARD_LAYER_OUTPUTS | ICTO_FORWARD_ATTN_PROBS_LAST)))
+    {
+      g_set_error_literal (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_INPUT,
+                           _("Readouts of the last steps only cannot give every layer's outputs "
+                             "or the attention probabilities"));
+      return NULL;
+    }
   D = c->n_embd;
   H = c->n_head;
   Hkv = c->n_head_kv;
@@ -785,12 +808,14 @@ icto_model_forward_encoded (IctoModelState   *self,
         return NULL;
       ctx.w = &m->layers[l];
       ctx.attn_full = (l == c->n_layer - 1) ? out->attn_probs_last : NULL;
+      /* last layer with LAST_STEPS: rows of steps T-2 and T-1 only */
+      ctx.row_from = (l == c->n_layer - 1 && (flags & ICTO_FORWARD_LAST_STEPS)) ? MAX (0, T - 2) * C : 0;
       {
         gint64 t0 = g_get_monotonic_time (), t1, t2;
 
         _icto_thread_pool_run (self->pool, ctx.n_chunks, phase_a_item, &ctx);
         t1 = g_get_monotonic_time ();
-        _icto_thread_pool_run (self->pool, T * Hkv, attention_item, &ctx);
+        _icto_thread_pool_run (self->pool, (T - ctx.row_from / C) * Hkv, attention_item, &ctx);
         t2 = g_get_monotonic_time ();
         _icto_thread_pool_run (self->pool, ctx.n_chunks, phase_c_item, &ctx);
         self->prof[1] += (t1 - t0) * 1e-6;
@@ -816,14 +841,14 @@ icto_model_forward_encoded (IctoModelState   *self,
     return NULL;
 
   /* final norm */
-  out->hidden_states = g_new (float, ND);
+  out->hidden_states = g_new0 (float, ND);
   ctx.head_out = out->hidden_states;
   _icto_thread_pool_run (self->pool, ctx.n_chunks, ln_f_item, &ctx);
 
   /* generative head and agreement */
   if (m->gen_head != NULL && !(flags & ICTO_FORWARD_NO_GEN_PRED))
     {
-      out->gen_pred = g_new (float, ND);
+      out->gen_pred = g_new0 (float, ND);
       ctx.x = out->hidden_states;
       ctx.head = m->gen_head;
       ctx.head_out = out->gen_pred;
@@ -831,7 +856,10 @@ icto_model_forward_encoded (IctoModelState   *self,
       if (T >= 2)
         {
           out->agreement = g_new (float, (gsize) (T - 1) * C);
-          for (int t = 0; t + 1 < T; t++)
+          /* steps not computed (LAST_STEPS) */
+          for (int n = 0; n < MIN (ctx.row_from, (T - 1) * C); n++)
+            out->agreement[n] = NAN;
+          for (int t = ctx.row_from / C; t + 1 < T; t++)
             for (int ci = 0; ci < C; ci++)
               {
                 const float *p = out->gen_pred + ((gsize) t * C + ci) * D;

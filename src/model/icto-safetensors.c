@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -558,7 +559,7 @@ icto_safetensors_new_from_data (const guint8  *data,
   if (hlen < 2 || hlen > ICTO_SAFETENSORS_MAX_HEADER || hlen > size - 8)
     {
       g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_HEADER_SIZE,
-                   _("“%s” is not a valid model file: its header length (%" G_GUINT64_FORMAT
+                   _("“%s” is not a valid model file: its header length (%" PRIu64
                      " bytes) does not fit in the file of %zu bytes"),
                    self->name, hlen, size);
       return NULL;
@@ -652,8 +653,8 @@ icto_safetensors_new_from_data (const guint8  *data,
       if (r->end < r->begin || r->end > payload_size || r->end - r->begin != bytes)
         {
           g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_OFFSETS,
-                       _("“%s”: the data of tensor “%s” (bytes %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                         ") lies outside the file's %" G_GUINT64_FORMAT " data bytes or does not match its shape"),
+                       _("“%s”: the data of tensor “%s” (bytes %" PRIu64 " to %" PRIu64
+                         ") lies outside the file's %" PRIu64 " data bytes or does not match its shape"),
                        self->name, t->name, r->begin, r->end, payload_size);
           return NULL;
         }
