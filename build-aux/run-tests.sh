@@ -37,7 +37,8 @@ if [ "${ICTO_SKIP_ASAN:-0}" != 1 ]; then
   if meson compile -C "$asandir" >/dev/null; then
     run_suite "library tests (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      meson test -C "$asandir" --no-suite gui --no-suite slow --print-errorlogs --num-processes 2 --timeout-multiplier 4
+      meson test -C "$asandir" --suite signal --suite model --suite store --suite sim --suite core --suite cli \
+      --no-suite slow --no-suite python --print-errorlogs --num-processes 2 --timeout-multiplier 4
     cp "$asandir/meson-logs/testlog.json" "$asandir/meson-logs/testlog-asan.json" 2>/dev/null && logs+=("$asandir/meson-logs/testlog-asan.json")
   else
     echo "ASan build failed"; status=1

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "app/icto-application.h"
+#include "app/icto-preferences-window.h"
 #include "app/icto-window.h"
 
 struct _IctoApplication
@@ -21,6 +22,7 @@ static const struct {
   const char *accels[4];
 } accels[] = {
   { "app.quit",                    { "<Control>q", NULL } },
+  { "app.preferences",             { "<Control>comma", NULL } },
   { "window.close",                { "<Control>w", NULL } },
   { "win.open",                    { "<Control>o", NULL } },
   { "win.go-to-time",              { "<Control>g", NULL } },
@@ -77,16 +79,76 @@ about_action (GSimpleAction *action,
   IctoApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   const char *developers[] = { _("The Ictoscope contributors"), NULL };
+  const char *model_authors[] = {
+    /* Translators: a credit line; the web address at its end becomes a link */
+    _("MVPFormer, arXiv:2506.20354 https://arxiv.org/abs/2506.20354"),
+    NULL
+  };
+  g_autofree char *comments = g_strdup_printf ("%s\n\n%s",
+                                               _("Review intracranial EEG with the MVPFormer foundation model"),
+                                               _("Ictoscope is for research and teaching. It is not a diagnostic device: "
+                                                 "its model must not be used for diagnosis or treatment decisions."));
+  AdwAboutWindow *about;
 
-  adw_show_about_window (parent,
-                         "application-name", _("Ictoscope"),
-                         "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Review intracranial EEG with the MVPFormer foundation model"),
-                         "developers", developers,
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  adw_about_window_set_application_name (about, _("Ictoscope"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("The Ictoscope contributors"));
+  adw_about_window_set_comments (about, comments);
+  adw_about_window_set_website (about, "https://ictoscope.github.io/");
+  adw_about_window_set_issue_url (about, "https://github.com/ictoscope/ictoscope/issues");
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_copyright (about, _("© The Ictoscope contributors"));
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  adw_about_window_add_credit_section (about, _("Foundation model"), model_authors);
+  adw_about_window_add_legal_section (about, _("MVPFormer"),
+                                      _("Citation: “A foundation model with multi-variate parallel attention "
+                                        "to generate neuronal activity”, arXiv:2506.20354 (2025)."),
+                                      GTK_LICENSE_CUSTOM,
+                                      _("Ictoscope is research and teaching software. The model is not a medical "
+                                        "device and must not be used for diagnosis or treatment decisions."));
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_set_modal (GTK_WINDOW (about), parent != NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  IctoApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  IctoPreferencesWindow *prefs;
+
+  g_return_if_fail (self->settings != NULL);
+  prefs = icto_preferences_window_new (parent, self->settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+apply_color_scheme (IctoApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  if (g_strcmp0 (scheme, "light") == 0)
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_strcmp0 (scheme, "dark") == 0)
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+color_scheme_changed_cb (GSettings       *settings,
+                         const char      *key,
+                         IctoApplication *self)
+{
+  apply_color_scheme (self);
 }
 
 static void
@@ -120,6 +182,7 @@ icto_application_startup (GApplication *app)
   static const GActionEntry entries[] = {
     { "quit", quit_action },
     { "about", about_action },
+    { "preferences", preferences_action },
   };
 
   G_APPLICATION_CLASS (icto_application_parent_class)->startup (app);
@@ -127,13 +190,15 @@ icto_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   if (self->settings != NULL)
     {
-      g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
-      AdwStyleManager *style = adw_style_manager_get_default ();
-
-      if (g_strcmp0 (scheme, "light") == 0)
-        adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-      else if (g_strcmp0 (scheme, "dark") == 0)
-        adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+      apply_color_scheme (self);
+      g_signal_connect_object (self->settings, "changed::color-scheme",
+                               G_CALLBACK (color_scheme_changed_cb), self, 0);
+    }
+  else
+    {
+      /* without the schema there is nothing to edit */
+      GAction *prefs = g_action_map_lookup_action (G_ACTION_MAP (self), "preferences");
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (prefs), FALSE);
     }
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);

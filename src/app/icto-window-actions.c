@@ -8,6 +8,7 @@
 #include "app/icto-window-private.h"
 #include "core/icto-page-export.h"
 #include "core/icto-page-painter.h"
+#include "app/icto-simulate-dialog.h"
 
 static void
 chooser_response_cb (GtkNativeDialog *dialog,
@@ -62,6 +63,16 @@ open_action (GtkWidget  *widget,
     }
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+simulate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  IctoSimulateDialog *dialog = icto_simulate_dialog_new (ICTO_WINDOW (widget));
+
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -300,6 +311,53 @@ calibrate_action (GtkWidget  *widget,
 }
 
 static void
+load_montage_response_cb (GtkNativeDialog *dialog,
+                          int              response,
+                          IctoWindow      *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("The montage is not a local file; copy it to this computer first"));
+      else
+        icto_session_load_montage (self->session, path, &error);
+      if (error != NULL)
+        icto_window_show_error (self, error);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+load_montage_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  IctoWindow *self = ICTO_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) montages = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Load a Montage"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Load"), _("_Cancel"));
+  gtk_file_filter_set_name (montages, _("Montage files"));
+  gtk_file_filter_add_pattern (montages, "*.montage");
+  gtk_file_filter_add_pattern (montages, "*.txt");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), montages);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect (chooser, "response", G_CALLBACK (load_montage_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
 export_response_cb (GtkNativeDialog *dialog,
                     int              response,
                     IctoWindow      *self)
@@ -394,7 +452,7 @@ _icto_window_actions_update (IctoWindow *self)
   const char *needs_recording[] = {
     "win.page-forward", "win.page-back", "win.step-forward", "win.step-back",
     "win.go-start", "win.go-end", "win.go-to-time", "win.export-page",
-    "win.reset-channels", "win.timebase",
+    "win.reset-channels", "win.timebase", "win.load-montage",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (needs_recording); i++)
@@ -411,6 +469,7 @@ _icto_window_class_actions_init (GtkWidgetClass *widget_class)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.simulate", NULL, simulate_action);
   for (guint i = 0; i < G_N_ELEMENTS (nav); i++)
     gtk_widget_class_install_action (widget_class, nav[i], NULL, navigate_action);
   gtk_widget_class_install_action (widget_class, "win.sensitivity-increase", NULL, sensitivity_step_action);
@@ -422,6 +481,7 @@ _icto_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.go-to-time", NULL, go_to_time_action);
   gtk_widget_class_install_action (widget_class, "win.calibrate-screen", NULL, calibrate_action);
   gtk_widget_class_install_action (widget_class, "win.export-page", NULL, export_page_action);
+  gtk_widget_class_install_action (widget_class, "win.load-montage", NULL, load_montage_action);
 
   gtk_widget_class_install_property_action (widget_class, "win.montage", "montage");
   gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");

@@ -55,7 +55,7 @@ update_position (IctoWindow *self)
   text = g_strdup_printf (_("%.1f–%.1f s of %.1f s  ·  %s  ·  %s  ·  %g µV/mm  ·  %.0f mm/s"),
                           start, start + icto_session_get_page_duration (self->session),
                           icto_ticks_to_seconds (icto_recording_get_duration (rec)),
-                          icto_montage_kind_get_title (icto_session_get_montage (self->session)),
+                          icto_session_get_montage_title (self->session),
                           filter, icto_session_get_sensitivity (self->session), mm_per_s);
   gtk_label_set_label (self->position_label, text);
 }
@@ -89,8 +89,12 @@ session_notify_cb (IctoSession *session,
   if (self->settings != NULL)
     {
       if (g_str_equal (name, "montage"))
-        g_settings_set_string (self->settings, "montage",
-                               icto_montage_kind_to_string (icto_session_get_montage (session)));
+        {
+          /* a custom montage belongs to its recording: not remembered */
+          if (icto_session_get_montage (session) != ICTO_MONTAGE_KIND_CUSTOM)
+            g_settings_set_string (self->settings, "montage",
+                                   icto_montage_kind_to_string (icto_session_get_montage (session)));
+        }
       else if (g_str_equal (name, "page-duration"))
         g_settings_set_double (self->settings, "page-duration", icto_session_get_page_duration (session));
       else if (g_str_equal (name, "sensitivity"))
@@ -277,7 +281,8 @@ open_finished_cb (GObject      *object,
   start_overview (self);
   update_position (self);
   _icto_window_actions_update (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->trace_view));
+  /* the view itself is a container: focus its first focusable part, the traces */
+  gtk_widget_child_focus (GTK_WIDGET (self->trace_view), GTK_DIR_TAB_FORWARD);
   g_signal_emit (self, signals[OPEN_FINISHED], 0, TRUE);
 }
 

@@ -15,9 +15,15 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(IctoApplication) app = NULL;
+  const char *localedir = LOCALEDIR;
+
+  /* a development build can run from its build directory with the catalogues
+   * meson compiled there: ICTO_LOCALEDIR=_build/po LANGUAGE=de ./_build/src/app/ictoscope */
+  if (DEVELOPMENT_BUILD && g_getenv ("ICTO_LOCALEDIR") != NULL)
+    localedir = g_getenv ("ICTO_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -456,7 +457,7 @@ cmd_edit (IctoStore          *store,
   if (a == NULL)
     return icto_cli_fail_error (error);
   if (a->recording_id != rec)
-    return icto_cli_fail (1, _("annotation %" G_GINT64_FORMAT " belongs to another recording"), o->id);
+    return icto_cli_fail (1, _("annotation %" PRId64 " belongs to another recording"), o->id);
   if (!apply_fields (o, a, &status))
     return status;
   if (!icto_store_update (store, a, &error))
@@ -484,7 +485,7 @@ cmd_delete (IctoStore          *store,
   if (a == NULL)
     return icto_cli_fail_error (error);
   if (a->recording_id != rec)
-    return icto_cli_fail (1, _("annotation %" G_GINT64_FORMAT " belongs to another recording"), o->id);
+    return icto_cli_fail (1, _("annotation %" PRId64 " belongs to another recording"), o->id);
   if (!icto_store_delete (store, o->id, &error))
     return icto_cli_fail_error (error);
   return 0;

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -92,7 +93,7 @@ icto_cli_forward (int    argc,
   C = sig->shape[1];
   L = sig->shape[2];
   if (T < 1 || T > cfg->n_positions || C < 1 || C > cfg->n_channels || L != cfg->segment_len)
-    return icto_cli_fail (1, _("the input's shape [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+    return icto_cli_fail (1, _("the input's shape [%" PRId64 ", %" PRId64 ", %" PRId64
                                "] does not fit the model (T ≤ %d, C ≤ %d, L = %d)"),
                           T, C, L, cfg->n_positions, cfg->n_channels, cfg->segment_len);
   x = g_new (float, sig->n_elements);

@@ -8,27 +8,25 @@
 #include <string.h>
 
 #include "core/icto-core-error.h"
-#include "core/icto-page-filter.h"
 #include "core/icto-session.h"
+#include "signal/icto-page.h"
+#include "sim/icto-sim.h"
 
+/* One displayed row: a montage output or a recorded signal as it is. */
 typedef struct {
-  guint    n_signals;
-  float  **sig_buf;
-  gsize   *sig_cap;
-  gsize   *sig_len;
-  float  **ref_buf;
-  gsize   *ref_cap;
-  guint    n_ref_buf;
-  float   *out_buf;
-  gsize    out_cap;
-} PageScratch;
+  guint    index;        /* montage output, or recorded signal when !use_montage */
+  guint    first;        /* the recorded signal it belongs to (hidden, bad, gain, colour) */
+  gboolean use_montage;
+} Row;
 
 struct _IctoSession
 {
   GObject            parent_instance;
 
   IctoRecording     *recording;
-  IctoMontageLayout *layout;
+  IctoMontage       *montage_obj;  /* built from montage + bad; NULL: as recorded or not built yet */
+  IctoMontage       *custom;       /* loaded custom montage, or NULL */
+  char              *custom_title;
 
   gint64             start;
   double             page_duration;
@@ -46,16 +44,20 @@ struct _IctoSession
   gboolean          *bad;
   double            *gain;
   guint             *order;        /* display position -> signal */
-  guint             *shaft_index;  /* signal -> shaft number (colour) */
+  char             **groups;       /* signal -> shaft or channels.tsv group (NULL-terminated) */
+  char             **tsv_groups;   /* signal -> channels.tsv group or NULL (n_signals entries) */
+  gboolean          *has_contact;  /* signal label has a contact number */
+  GHashTable        *shaft_numbers;/* group name -> shaft number + 1 */
 
   /* pages handed out recently (main thread): one nobody holds any more is
    * reused by the next fetch, so paging allocates nothing */
   IctoTracePage     *page_pool[3];
   guint              page_pool_next;
 
-  /* scratch buffers of the last fetch, reused by the next one (any thread) */
+  /* the signal library's page buffers of the last fetch, reused by the
+   * next one (any thread) */
   GMutex             scratch_lock;
-  PageScratch       *spare_scratch;
+  IctoPage          *spare_scratch;
 };
 
 G_DEFINE_FINAL_TYPE (IctoSession, icto_session, G_TYPE_OBJECT)
@@ -117,69 +119,78 @@ icto_sensitivity_step (double current,
   return sensitivity_presets[i];
 }
 
+static const char *kind_names[] = { "referential", "average", "bipolar", "local", "custom" };
+
+const char *
+icto_montage_kind_to_string (IctoMontageChoice kind)
+{
+  g_return_val_if_fail (kind <= ICTO_MONTAGE_KIND_CUSTOM, "referential");
+  return kind_names[kind];
+}
+
+gboolean
+icto_montage_kind_from_string (const char        *str,
+                               IctoMontageChoice *kind)
+{
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  if (str == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    {
+      if (g_str_equal (str, kind_names[i]))
+        {
+          *kind = (IctoMontageChoice) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+icto_montage_kind_get_title (IctoMontageChoice kind)
+{
+  switch (kind)
+    {
+    case ICTO_MONTAGE_KIND_REFERENTIAL: return _("As recorded");
+    case ICTO_MONTAGE_KIND_AVERAGE:     return _("Common average");
+    case ICTO_MONTAGE_KIND_BIPOLAR:     return _("Bipolar");
+    case ICTO_MONTAGE_KIND_LOCAL:       return _("Local average");
+    case ICTO_MONTAGE_KIND_CUSTOM:      return _("Custom montage");
+    default:                            return _("As recorded");
+    }
+}
+
 static void
 emit_changed (IctoSession *self)
 {
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-static PageScratch *
-scratch_new (guint n_signals)
-{
-  PageScratch *scratch = g_new0 (PageScratch, 1);
-
-  scratch->n_signals = n_signals;
-  scratch->sig_buf = g_new0 (float *, MAX (n_signals, 1));
-  scratch->sig_cap = g_new0 (gsize, MAX (n_signals, 1));
-  scratch->sig_len = g_new0 (gsize, MAX (n_signals, 1));
-  return scratch;
-}
-
-static void
-scratch_free (PageScratch *scratch)
-{
-  if (scratch == NULL)
-    return;
-  for (guint i = 0; i < scratch->n_signals; i++)
-    g_free (scratch->sig_buf[i]);
-  for (guint i = 0; i < scratch->n_ref_buf; i++)
-    g_free (scratch->ref_buf[i]);
-  g_free (scratch->sig_buf);
-  g_free (scratch->sig_cap);
-  g_free (scratch->sig_len);
-  g_free (scratch->ref_buf);
-  g_free (scratch->ref_cap);
-  g_free (scratch->out_buf);
-  g_free (scratch);
-}
-
 static void
 free_scratch (IctoSession *self)
 {
   g_mutex_lock (&self->scratch_lock);
-  g_clear_pointer (&self->spare_scratch, scratch_free);
+  g_clear_pointer (&self->spare_scratch, icto_page_free);
   g_mutex_unlock (&self->scratch_lock);
 }
 
-/* Takes the spare scratch when it fits @n_signals, else a new one.  Any thread. */
-static PageScratch *
-take_scratch (IctoSession *self,
-              guint        n_signals)
+/* Takes the spare page buffers, else new ones.  Any thread. */
+static IctoPage *
+take_scratch (IctoSession *self)
 {
-  PageScratch *scratch;
+  IctoPage *scratch;
 
   g_mutex_lock (&self->scratch_lock);
   scratch = g_steal_pointer (&self->spare_scratch);
   g_mutex_unlock (&self->scratch_lock);
-  if (scratch != NULL && scratch->n_signals != n_signals)
-    g_clear_pointer (&scratch, scratch_free);
-  return scratch != NULL ? scratch : scratch_new (n_signals);
+  return scratch != NULL ? scratch : icto_page_new ();
 }
 
 /* Keeps @scratch for the next fetch.  Any thread. */
 static void
 give_scratch (IctoSession *self,
-              PageScratch *scratch)
+              IctoPage    *scratch)
 {
   g_mutex_lock (&self->scratch_lock);
   if (self->spare_scratch == NULL)
@@ -188,7 +199,7 @@ give_scratch (IctoSession *self,
       scratch = NULL;
     }
   g_mutex_unlock (&self->scratch_lock);
-  scratch_free (scratch);
+  icto_page_free (scratch);
 }
 
 static void
@@ -199,22 +210,116 @@ free_channels (IctoSession *self)
   g_clear_pointer (&self->bad, g_free);
   g_clear_pointer (&self->gain, g_free);
   g_clear_pointer (&self->order, g_free);
-  g_clear_pointer (&self->shaft_index, g_free);
-  g_clear_pointer (&self->layout, icto_montage_layout_free);
+  g_clear_pointer (&self->groups, g_strfreev);
+  if (self->tsv_groups != NULL)
+    for (guint i = 0; i < self->n_signals; i++)
+      g_free (self->tsv_groups[i]);
+  g_clear_pointer (&self->tsv_groups, g_free);
+  g_clear_pointer (&self->has_contact, g_free);
+  g_clear_pointer (&self->shaft_numbers, g_hash_table_unref);
+  g_clear_pointer (&self->montage_obj, icto_montage_unref);
+  g_clear_pointer (&self->custom, icto_montage_unref);
+  g_clear_pointer (&self->custom_title, g_free);
+  if (self->montage == ICTO_MONTAGE_KIND_CUSTOM)
+    self->montage = ICTO_MONTAGE_KIND_REFERENTIAL;
   self->n_signals = 0;
 }
 
 static void
 invalidate_layout (IctoSession *self)
 {
-  g_clear_pointer (&self->layout, icto_montage_layout_free);
+  g_clear_pointer (&self->montage_obj, icto_montage_unref);
 }
 
+static const char **
+signal_labels (IctoSession *self)
+{
+  const char **labels = g_new0 (const char *, self->n_signals + 1);
+
+  for (guint i = 0; i < self->n_signals; i++)
+    labels[i] = icto_recording_get_signal (self->recording, i)->label;
+  return labels;
+}
+
+/* Builds the signal library's montage for the current choice (main thread). */
 static void
 ensure_layout (IctoSession *self)
 {
-  if (self->layout == NULL && self->recording != NULL)
-    self->layout = icto_montage_layout_new (self->recording, self->montage, self->bad);
+  g_autofree const char **labels = NULL;
+  g_autofree gboolean *excluded = NULL;
+  IctoMontageKind kind;
+
+  if (self->montage_obj != NULL || self->recording == NULL)
+    return;
+  switch (self->montage)
+    {
+    case ICTO_MONTAGE_KIND_CUSTOM:
+      if (self->custom != NULL)
+        self->montage_obj = icto_montage_ref (self->custom);
+      return;
+    case ICTO_MONTAGE_KIND_AVERAGE: kind = ICTO_MONTAGE_COMMON_AVERAGE; break;
+    case ICTO_MONTAGE_KIND_BIPOLAR: kind = ICTO_MONTAGE_BIPOLAR; break;
+    case ICTO_MONTAGE_KIND_LOCAL:   kind = ICTO_MONTAGE_SHAFT_AVERAGE; break;
+    case ICTO_MONTAGE_KIND_REFERENTIAL:
+    default:
+      return;   /* as recorded: no montage */
+    }
+  labels = signal_labels (self);
+  /* bad channels and non-voltage signals take no part in averages or pairs */
+  excluded = g_new0 (gboolean, MAX (self->n_signals, 1));
+  for (guint i = 0; i < self->n_signals; i++)
+    excluded[i] = self->bad[i] || !icto_recording_get_signal (self->recording, i)->is_voltage;
+  self->montage_obj = icto_montage_new (kind, labels, self->n_signals, excluded,
+                                        (const char *const *) self->tsv_groups);
+}
+
+/* Colour number of shaft or group @group: in order of first appearance. */
+static guint
+shaft_number (IctoSession *self,
+              const char  *group)
+{
+  gpointer idx;
+
+  if (g_hash_table_lookup_extended (self->shaft_numbers, group, NULL, &idx))
+    return GPOINTER_TO_UINT (idx) - 1;
+  idx = GUINT_TO_POINTER (g_hash_table_size (self->shaft_numbers) + 1);
+  g_hash_table_insert (self->shaft_numbers, g_strdup (group), idx);
+  return GPOINTER_TO_UINT (idx) - 1;
+}
+
+/* The BIDS channels.tsv beside the recording (e.g. sub-01_ieeg.edf ->
+ * sub-01_channels.tsv, demo.edf -> demo_channels.tsv): its `group` column
+ * names the shafts and grids, its `status` marks bad channels.  A missing or
+ * unreadable file changes nothing. */
+static void
+read_channels_tsv (IctoSession *self)
+{
+  g_autofree char *path = icto_sim_sidecar_path (icto_recording_get_path (self->recording), "channels.tsv");
+  g_auto(GStrv) names = NULL;
+  char **groups = NULL;
+  g_autofree gboolean *bad = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+  if (!icto_montage_read_channels_tsv (path, &names, &groups, &bad, &error))
+    {
+      g_debug ("Ignoring %s: %s", path, error->message);
+      return;
+    }
+  n = g_strv_length (names);
+  for (guint k = 0; k < n; k++)
+    {
+      int s = icto_recording_find_signal (self->recording, names[k]);
+
+      if (s >= 0 && groups[k] != NULL && self->tsv_groups[s] == NULL)
+        self->tsv_groups[s] = g_strdup (groups[k]);
+      if (s >= 0 && bad[k])
+        self->bad[s] = TRUE;   /* status "bad": out of averages and pairs until unmarked */
+      g_free (groups[k]);
+    }
+  g_free (groups);
 }
 
 static gint64
@@ -233,20 +338,6 @@ clamp_start (IctoSession *self,
   if (start < 0)
     start = 0;
   return start;
-}
-
-static gboolean
-ensure_buffer (float **buf,
-               gsize  *cap,
-               gsize   n)
-{
-  if (*cap < n)
-    {
-      g_free (*buf);
-      *buf = g_try_new (float, n);
-      *cap = *buf != NULL ? n : 0;
-    }
-  return *buf != NULL;
 }
 
 static void
@@ -402,13 +493,14 @@ void
 icto_session_set_recording (IctoSession   *self,
                             IctoRecording *recording)
 {
-  g_autoptr(GHashTable) shafts = NULL;
+  gboolean was_custom;
 
   g_return_if_fail (ICTO_IS_SESSION (self));
   g_return_if_fail (recording == NULL || ICTO_IS_RECORDING (recording));
 
   if (recording == self->recording)
     return;
+  was_custom = self->montage == ICTO_MONTAGE_KIND_CUSTOM;
   free_channels (self);
   g_set_object (&self->recording, recording);
   self->start = 0;
@@ -420,27 +512,35 @@ icto_session_set_recording (IctoSession   *self,
       self->bad = g_new0 (gboolean, MAX (self->n_signals, 1));
       self->gain = g_new (double, MAX (self->n_signals, 1));
       self->order = g_new (guint, MAX (self->n_signals, 1));
-      self->shaft_index = g_new (guint, MAX (self->n_signals, 1));
-      shafts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      self->groups = g_new0 (char *, self->n_signals + 1);
+      self->tsv_groups = g_new0 (char *, MAX (self->n_signals, 1));
+      self->has_contact = g_new0 (gboolean, MAX (self->n_signals, 1));
+      self->shaft_numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      read_channels_tsv (self);
       for (guint i = 0; i < self->n_signals; i++)
         {
           const IctoSignalInfo *info = icto_recording_get_signal (recording, i);
-          g_autofree char *group = icto_label_split (info->label, NULL);
-          gpointer idx;
+          g_autofree char *shaft = NULL;
+          int number;
 
           self->gain[i] = 1.0;
           self->order[i] = i;
-          if (!g_hash_table_lookup_extended (shafts, group, NULL, &idx))
-            {
-              idx = GUINT_TO_POINTER (g_hash_table_size (shafts));
-              g_hash_table_insert (shafts, g_steal_pointer (&group), idx);
-            }
-          self->shaft_index[i] = GPOINTER_TO_UINT (idx);
+          self->has_contact[i] = icto_montage_parse_contact (info->label, &shaft, &number);
+          if (self->tsv_groups[i] != NULL)
+            self->groups[i] = g_strdup (self->tsv_groups[i]);
+          else if (self->has_contact[i])
+            self->groups[i] = g_steal_pointer (&shaft);
+          else
+            self->groups[i] = g_strdup (info->label);
+          /* colours numbered in file order, whatever the montage */
+          (void) shaft_number (self, self->groups[i]);
         }
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START]);
+  if (was_custom)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONTAGE]);
   emit_changed (self);
 }
 
@@ -661,14 +761,61 @@ icto_session_set_montage (IctoSession    *self,
                           IctoMontageChoice kind)
 {
   g_return_if_fail (ICTO_IS_SESSION (self));
-  g_return_if_fail (kind <= ICTO_MONTAGE_KIND_LOCAL);
+  g_return_if_fail (kind <= ICTO_MONTAGE_KIND_CUSTOM);
 
   if (kind == self->montage)
+    return;
+  if (kind == ICTO_MONTAGE_KIND_CUSTOM && self->custom == NULL)
     return;
   self->montage = kind;
   invalidate_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONTAGE]);
   emit_changed (self);
+}
+
+gboolean
+icto_session_load_montage (IctoSession  *self,
+                           const char   *path,
+                           GError      **error)
+{
+  g_autofree const char **labels = NULL;
+  IctoMontage *montage;
+
+  g_return_val_if_fail (ICTO_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->recording == NULL)
+    {
+      g_set_error_literal (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_NO_RECORDING,
+                           _("Open a recording before loading a montage"));
+      return FALSE;
+    }
+  labels = signal_labels (self);
+  montage = icto_montage_new_from_file (path, labels, self->n_signals, error);
+  if (montage == NULL)
+    return FALSE;
+  g_clear_pointer (&self->custom, icto_montage_unref);
+  self->custom = montage;
+  g_free (self->custom_title);
+  self->custom_title = g_filename_display_basename (path);
+  invalidate_layout (self);
+  if (self->montage != ICTO_MONTAGE_KIND_CUSTOM)
+    {
+      self->montage = ICTO_MONTAGE_KIND_CUSTOM;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONTAGE]);
+    }
+  emit_changed (self);
+  return TRUE;
+}
+
+const char *
+icto_session_get_montage_title (IctoSession *self)
+{
+  g_return_val_if_fail (ICTO_IS_SESSION (self), "");
+
+  if (self->montage == ICTO_MONTAGE_KIND_CUSTOM && self->custom_title != NULL)
+    return self->custom_title;
+  return icto_montage_kind_get_title (self->montage);
 }
 
 void
@@ -833,8 +980,7 @@ icto_session_set_shaft_gain (IctoSession *self,
     return;
   for (guint i = 0; i < self->n_signals; i++)
     {
-      g_autofree char *g = icto_label_split (icto_recording_get_signal (self->recording, i)->label, NULL);
-      if (g_str_equal (g, group))
+      if (g_str_equal (self->groups[i], group))
         self->gain[i] = CLAMP (factor, 0.01, 100);
     }
   emit_changed (self);
@@ -879,33 +1025,93 @@ icto_session_reset_channels (IctoSession *self)
   emit_changed (self);
 }
 
-const IctoMontageLayout *
-icto_session_get_layout (IctoSession *self)
+IctoMontage *
+icto_session_get_montage_object (IctoSession *self)
 {
   g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
 
   ensure_layout (self);
-  return self->layout;
+  return self->montage_obj;
 }
 
-/* Displayed outputs in display order; returns a new array of output indices. */
-static GArray *
-visible_outputs (IctoSession *self)
+const char *
+icto_session_get_channel_group (IctoSession *self,
+                                guint        signal)
 {
-  GArray *rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_return_val_if_fail (ICTO_IS_SESSION (self), "");
+  g_return_val_if_fail (signal < self->n_signals, "");
+  return self->groups[signal];
+}
 
-  ensure_layout (self);
-  if (self->layout == NULL)
+/* The recorded signal a montage output belongs to: its first term's. */
+static gboolean
+output_first (IctoMontage *montage,
+              guint        output,
+              guint       *first)
+{
+  const guint *inputs;
+  const float *weights;
+  guint n_terms;
+
+  icto_montage_get_terms (montage, output, &inputs, &weights, &n_terms);
+  if (n_terms == 0)
+    return FALSE;
+  *first = inputs[0];
+  return TRUE;
+}
+
+/*
+ * Displayed rows in display order (a new array of Row).  For each recorded
+ * signal in the user's order, unless hidden: the montage outputs it leads;
+ * non-voltage signals are shown as recorded in every built-in montage, and
+ * so are voltage channels without a contact number in the bipolar montage.
+ */
+static GArray *
+visible_rows (IctoSession *self)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  g_autofree guint *firsts = NULL;
+  guint n_outputs = 0;
+
+  if (self->recording == NULL)
     return rows;
+  ensure_layout (self);
+  if (self->montage_obj != NULL)
+    {
+      n_outputs = icto_montage_get_n_outputs (self->montage_obj);
+      firsts = g_new (guint, MAX (n_outputs, 1));
+      for (guint o = 0; o < n_outputs; o++)
+        if (!output_first (self->montage_obj, o, &firsts[o]))
+          firsts[o] = G_MAXUINT;
+    }
   for (guint p = 0; p < self->n_signals; p++)
     {
       guint s = self->order[p];
+      gboolean custom = self->montage == ICTO_MONTAGE_KIND_CUSTOM;
+      guint n_made = 0;
+      Row row;
 
       if (self->hidden[s])
         continue;
-      for (guint o = 0; o < self->layout->n_outputs; o++)
-        if (self->layout->outputs[o].first == s)
-          g_array_append_val (rows, o);
+      if (self->montage_obj == NULL ||
+          (!custom && !icto_recording_get_signal (self->recording, s)->is_voltage))
+        {
+          row = (Row) { s, s, FALSE };
+          g_array_append_val (rows, row);
+          continue;
+        }
+      for (guint o = 0; o < n_outputs; o++)
+        if (firsts[o] == s)
+          {
+            row = (Row) { o, s, TRUE };
+            g_array_append_val (rows, row);
+            n_made++;
+          }
+      if (n_made == 0 && self->montage == ICTO_MONTAGE_KIND_BIPOLAR && !self->has_contact[s])
+        {
+          row = (Row) { s, s, FALSE };
+          g_array_append_val (rows, row);
+        }
     }
   return rows;
 }
@@ -917,7 +1123,7 @@ icto_session_get_n_visible (IctoSession *self)
 
   g_return_val_if_fail (ICTO_IS_SESSION (self), 0);
 
-  rows = visible_outputs (self);
+  rows = visible_rows (self);
   return rows->len;
 }
 
@@ -929,26 +1135,32 @@ icto_session_get_row_signal (IctoSession *self,
 
   g_return_val_if_fail (ICTO_IS_SESSION (self), -1);
 
-  rows = visible_outputs (self);
+  rows = visible_rows (self);
   if (row >= rows->len)
     return -1;
-  return (int) self->layout->outputs[g_array_index (rows, guint, row)].first;
+  return (int) g_array_index (rows, Row, row).first;
 }
+
+/* How a row is computed: through the montage or not, filtered or not. */
+enum {
+  PASS_MONTAGE = 1 << 0,
+  PASS_FILTER  = 1 << 1,
+  N_PASSES     = 4,
+};
 
 /*
  * A page fetch: everything the worker needs, copied from the session on
  * the main thread, so the session may change while the page is built.
  */
 typedef struct {
-  IctoSession       *session;     /* ref: for the scratch buffers */
+  IctoSession       *session;     /* ref: for the page buffers */
   IctoRecording     *recording;
-  IctoMontageLayout *layout;
-  IctoTracePage     *page;        /* metadata filled, columns NAN */
-  guint             *rows;        /* output index of each page row */
-  gint64             pad;
-  double             highpass;
-  double             lowpass;
-  int                notch;
+  IctoMontage       *montage;     /* ref, or NULL */
+  IctoFilterSpec     filter;
+  IctoTracePage     *page;        /* metadata filled */
+  guint             *index;       /* per page row: montage output or signal */
+  guint8            *pass;        /* per page row: PASS_* flags */
+  gboolean          *flat;        /* per page row: the filter removes everything (shown as 0) */
 } PageRequest;
 
 static void
@@ -956,9 +1168,11 @@ page_request_free (PageRequest *req)
 {
   g_clear_object (&req->session);
   g_clear_object (&req->recording);
-  g_clear_pointer (&req->layout, icto_montage_layout_unref);
+  g_clear_pointer (&req->montage, icto_montage_unref);
   g_clear_pointer (&req->page, icto_trace_page_unref);
-  g_free (req->rows);
+  g_free (req->index);
+  g_free (req->pass);
+  g_free (req->flat);
   g_free (req);
 }
 
@@ -987,6 +1201,18 @@ pooled_page (IctoSession *self,
   return icto_trace_page_ref (self->page_pool[slot]);
 }
 
+/* TRUE when @spec can run at @rate (a high-pass at or above Nyquist cannot). */
+static gboolean
+filter_usable (const IctoFilterSpec *spec,
+               double                rate)
+{
+  float probe[4] = { 0 };
+
+  if (icto_filter_is_identity (spec, rate))
+    return TRUE;
+  return icto_filter_apply (spec, rate, probe, G_N_ELEMENTS (probe), NULL);
+}
+
 /* Main thread: the request for the current page, or NULL with @error. */
 static PageRequest *
 page_request_new (IctoSession  *self,
@@ -997,6 +1223,8 @@ page_request_new (IctoSession  *self,
   PageRequest *req;
   IctoTracePage *page;
   gint64 end;
+  double checked_rate = -1;
+  gboolean checked_ok = TRUE;
 
   if (self->recording == NULL)
     {
@@ -1005,16 +1233,15 @@ page_request_new (IctoSession  *self,
       return NULL;
     }
 
-  rows = visible_outputs (self);
+  rows = visible_rows (self);
   req = g_new0 (PageRequest, 1);
   req->session = g_object_ref (self);
   req->recording = g_object_ref (self->recording);
-  req->layout = icto_montage_layout_ref (self->layout);
-  req->rows = g_memdup2 (rows->data, sizeof (guint) * MAX (rows->len, 1));
-  req->highpass = self->highpass;
-  req->lowpass = self->lowpass;
-  req->notch = self->notch;
-  req->pad = icto_page_filter_padding (self->highpass, self->lowpass, self->notch);
+  req->montage = self->montage_obj != NULL ? icto_montage_ref (self->montage_obj) : NULL;
+  req->filter = (IctoFilterSpec) { self->highpass, self->lowpass, self->notch, 0 };
+  req->index = g_new (guint, MAX (rows->len, 1));
+  req->pass = g_new (guint8, MAX (rows->len, 1));
+  req->flat = g_new0 (gboolean, MAX (rows->len, 1));
 
   page = req->page = pooled_page (self, rows->len, n_columns);
   page->start = self->start;
@@ -1026,20 +1253,47 @@ page_request_new (IctoSession  *self,
   if (page->origin != NULL)
     g_date_time_ref (page->origin);
   page->title = g_path_get_basename (icto_recording_get_path (self->recording));
-  page->montage = g_strdup (icto_montage_kind_get_title (self->montage));
+  page->montage = g_strdup (icto_session_get_montage_title (self));
   page->filter = icto_session_describe_filter (self);
 
   for (guint r = 0; r < rows->len; r++)
     {
-      const IctoDerivation *d = &self->layout->outputs[req->rows[r]];
-      const IctoSignalInfo *info = icto_recording_get_signal (self->recording, d->first);
-      guint32 shaft = icto_shaft_color (self->shaft_index[d->first]);
+      const Row *row = &g_array_index (rows, Row, r);
+      const IctoSignalInfo *info = icto_recording_get_signal (self->recording, row->first);
+      const char *label = info->label;
+      const char *group = self->groups[row->first];
+      guint32 shaft;
 
-      icto_trace_page_set_channel (page, r, d->label, info->read_unit,
+      req->index[r] = row->index;
+      req->pass[r] = 0;
+      if (row->use_montage)
+        {
+          const char *g = icto_montage_get_group (req->montage, row->index);
+
+          label = icto_montage_get_label (req->montage, row->index);
+          if (g != NULL && *g != '\0')
+            group = g;
+          req->pass[r] |= PASS_MONTAGE;
+        }
+      /* filters act on voltages (montage outputs are treated as such) */
+      if ((row->use_montage || info->is_voltage) && !icto_filter_is_identity (&req->filter, info->sample_rate))
+        {
+          if (info->sample_rate != checked_rate)
+            {
+              checked_rate = info->sample_rate;
+              checked_ok = filter_usable (&req->filter, checked_rate);
+            }
+          if (checked_ok)
+            req->pass[r] |= PASS_FILTER;
+          else
+            req->flat[r] = TRUE;   /* e.g. HFO 250 Hz on a 256-Hz signal: nothing passes */
+        }
+      shaft = icto_shaft_color (shaft_number (self, group));
+      icto_trace_page_set_channel (page, r, label, info->read_unit,
                                    self->color_by_shaft ? shaft : 0x000000,
                                    shaft,
-                                   self->sensitivity * self->gain[d->first],
-                                   self->bad[d->first]);
+                                   self->sensitivity * self->gain[row->first],
+                                   self->bad[row->first]);
     }
 
   /* annotations and gaps that touch the page */
@@ -1062,152 +1316,62 @@ page_request_new (IctoSession  *self,
   return req;
 }
 
-static gboolean
-no_memory (GError **error)
-{
-  g_set_error_literal (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_INVALID,
-                       _("Not enough memory to show this page"));
-  return FALSE;
-}
-
-/* Any thread: reads, filters, re-references and decimates into req->page. */
+/*
+ * Any thread: computes req->page's columns with the signal library's page
+ * assembly (read with filter padding, montage, zero-phase filter, min/max
+ * decimation, NAN in gaps), one icto_page_compute() per kind of row (with
+ * or without the montage, with or without the filter); the common case
+ * (as recorded, all voltages) is a single pass.
+ */
 static gboolean
 page_request_run (PageRequest   *req,
-                  PageScratch   *sc,
+                  IctoPage      *pg,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  const IctoMontageLayout *layout = req->layout;
   IctoTracePage *page = req->page;
-  guint n_signals = icto_recording_get_n_signals (req->recording);
-  g_autofree gboolean *needed = g_new0 (gboolean, MAX (n_signals, 1));
-  g_autofree gboolean *ref_needed = g_new0 (gboolean, MAX (layout->n_references, 1));
-  gboolean filtering = req->highpass > 0 || req->lowpass > 0 || req->notch > 0;
+  guint n = page->n_channels;
+  gsize bytes = sizeof (float) * page->n_columns;
+  g_autofree guint *outputs = g_new (guint, MAX (n, 1));
+  g_autofree guint *dest = g_new (guint, MAX (n, 1));
 
-  for (guint r = 0; r < page->n_channels; r++)
+  for (guint pass = 0; pass < N_PASSES; pass++)
     {
-      const IctoDerivation *d = &layout->outputs[req->rows[r]];
+      IctoPageRequest r = { 0 };
+      guint k = 0;
 
-      for (guint t = 0; t < d->n_terms; t++)
-        needed[d->terms[t].signal] = TRUE;
-      if (d->reference >= 0)
-        {
-          const IctoReference *ref = &layout->references[d->reference];
-          ref_needed[d->reference] = TRUE;
-          for (guint k = 0; k < ref->n_signals; k++)
-            needed[ref->signals[k]] = TRUE;
-        }
-    }
-
-  for (guint s = 0; s < n_signals; s++)
-    {
-      const IctoSignalInfo *info;
-      double secs;
-      gsize n;
-
-      if (!needed[s])
+      for (guint i = 0; i < n; i++)
+        if (req->pass[i] == pass)
+          {
+            outputs[k] = req->index[i];
+            dest[k++] = i;
+          }
+      if (k == 0)
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      info = icto_recording_get_signal (req->recording, s);
-      secs = icto_ticks_to_seconds (page->duration + 2 * req->pad);
-      n = MAX ((gsize) ceil (secs * info->sample_rate), 1);
-      if (!ensure_buffer (&sc->sig_buf[s], &sc->sig_cap[s], n))
-        return no_memory (error);
-      if (!icto_recording_read_range (req->recording, s, page->start - req->pad, n,
-                                      sc->sig_buf[s], NULL, error))
+      r.start = page->start;
+      r.duration = page->duration;
+      r.montage = (pass & PASS_MONTAGE) ? req->montage : NULL;
+      if (pass & PASS_FILTER)
+        r.filter = req->filter;
+      r.outputs = outputs;
+      r.n_outputs = k;
+      r.n_columns = page->n_columns;
+      if (!icto_page_compute (pg, req->recording, &r, error))
         return FALSE;
-      sc->sig_len[s] = n;
-      if (filtering && info->is_voltage)
-        icto_page_filter_apply (sc->sig_buf[s], n, info->sample_rate,
-                                req->highpass, req->lowpass, req->notch);
-    }
-
-  if (sc->n_ref_buf < layout->n_references)
-    {
-      sc->ref_buf = g_renew (float *, sc->ref_buf, layout->n_references);
-      sc->ref_cap = g_renew (gsize, sc->ref_cap, layout->n_references);
-      for (guint i = sc->n_ref_buf; i < layout->n_references; i++)
+      for (guint j = 0; j < k; j++)
         {
-          sc->ref_buf[i] = NULL;
-          sc->ref_cap[i] = 0;
+          float *mn = icto_trace_page_min (page, dest[j]);
+          float *mx = icto_trace_page_max (page, dest[j]);
+
+          memcpy (mn, icto_page_get_min (pg, j), bytes);
+          memcpy (mx, icto_page_get_max (pg, j), bytes);
+          if (req->flat[dest[j]])
+            for (guint c = 0; c < page->n_columns; c++)
+              if (!isnan (mn[c]))
+                mn[c] = mx[c] = 0.0f;
         }
-      sc->n_ref_buf = layout->n_references;
-    }
-  for (guint i = 0; i < layout->n_references; i++)
-    {
-      const IctoReference *ref = &layout->references[i];
-      gsize n = sc->sig_len[ref->signals[0]];
-      float inv = 1.0f / (float) ref->n_signals;
-
-      if (!ref_needed[i])
-        continue;
-      for (guint k = 1; k < ref->n_signals; k++)
-        n = MIN (n, sc->sig_len[ref->signals[k]]);
-      if (!ensure_buffer (&sc->ref_buf[i], &sc->ref_cap[i], n))
-        return no_memory (error);
-      memcpy (sc->ref_buf[i], sc->sig_buf[ref->signals[0]], sizeof (float) * n);
-      for (guint k = 1; k < ref->n_signals; k++)
-        {
-          const float *x = sc->sig_buf[ref->signals[k]];
-          float *acc = sc->ref_buf[i];
-          for (gsize j = 0; j < n; j++)
-            acc[j] += x[j];
-        }
-      for (gsize j = 0; j < n; j++)
-        sc->ref_buf[i][j] *= inv;
-    }
-
-  for (guint r = 0; r < page->n_channels; r++)
-    {
-      const IctoDerivation *d = &layout->outputs[req->rows[r]];
-      const IctoSignalInfo *info = icto_recording_get_signal (req->recording, d->first);
-      const float *src;
-      gsize n = sc->sig_len[d->terms[0].signal];
-      gsize skip;
-      gsize shown;
-
-      for (guint t = 1; t < d->n_terms; t++)
-        n = MIN (n, sc->sig_len[d->terms[t].signal]);
-      if (d->n_terms == 1 && d->terms[0].weight == 1.0f && d->reference < 0)
-        src = sc->sig_buf[d->terms[0].signal];   /* as recorded: no copy */
-      else
-        {
-          float *out;
-
-          if (!ensure_buffer (&sc->out_buf, &sc->out_cap, n))
-            return no_memory (error);
-          out = sc->out_buf;
-          {
-            const float *x0 = sc->sig_buf[d->terms[0].signal];
-            float w0 = d->terms[0].weight;
-            for (gsize j = 0; j < n; j++)
-              out[j] = w0 * x0[j];
-          }
-          for (guint t = 1; t < d->n_terms; t++)
-            {
-              const float *x = sc->sig_buf[d->terms[t].signal];
-              float w = d->terms[t].weight;
-              for (gsize j = 0; j < n; j++)
-                out[j] += w * x[j];
-            }
-          if (d->reference >= 0)
-            {
-              const float *ref = sc->ref_buf[d->reference];
-              for (gsize j = 0; j < n; j++)
-                out[j] -= ref[j];
-            }
-          src = out;
-        }
-
-      /* drop the filter padding and decimate what is on the page */
-      skip = (gsize) llround (icto_ticks_to_seconds (req->pad) * info->sample_rate);
-      shown = (gsize) ceil (icto_ticks_to_seconds (page->duration) * info->sample_rate);
-      if (skip > n)
-        skip = n;
-      shown = MIN (shown, n - skip);
-      icto_decimate_columns (src + skip, shown, page->n_columns,
-                             icto_trace_page_min (page, r), icto_trace_page_max (page, r));
     }
   return TRUE;
 }
@@ -1218,17 +1382,16 @@ icto_session_fetch_page (IctoSession  *self,
                          GError      **error)
 {
   PageRequest *req;
-  PageScratch *scratch;
+  IctoPage *scratch;
   IctoTracePage *page = NULL;
 
   g_return_val_if_fail (ICTO_IS_SESSION (self), NULL);
   g_return_val_if_fail (n_columns > 0, NULL);
 
-  ensure_layout (self);
   req = page_request_new (self, n_columns, error);
   if (req == NULL)
     return NULL;
-  scratch = take_scratch (self, icto_recording_get_n_signals (req->recording));
+  scratch = take_scratch (self);
   if (page_request_run (req, scratch, NULL, error))
     page = g_steal_pointer (&req->page);
   give_scratch (self, scratch);
@@ -1243,7 +1406,7 @@ fetch_thread (GTask        *task,
               GCancellable *cancellable)
 {
   PageRequest *req = task_data;
-  PageScratch *scratch = take_scratch (req->session, icto_recording_get_n_signals (req->recording));
+  IctoPage *scratch = take_scratch (req->session);
   GError *error = NULL;
   gboolean ok = page_request_run (req, scratch, cancellable, &error);
 
@@ -1270,7 +1433,6 @@ icto_session_fetch_page_async (IctoSession         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, icto_session_fetch_page_async);
-  ensure_layout (self);
   req = page_request_new (self, n_columns, &error);
   if (req == NULL)
     {
@@ -1308,7 +1470,7 @@ icto_session_describe (IctoSession *self)
                           base,
                           icto_ticks_to_seconds (self->start),
                           icto_ticks_to_seconds (self->start + icto_session_get_page_ticks (self)),
-                          icto_montage_kind_get_title (self->montage),
+                          icto_session_get_montage_title (self),
                           filter, self->sensitivity);
 }
 

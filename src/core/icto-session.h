@@ -3,11 +3,33 @@
 
 #include <gio/gio.h>
 
-#include "core/icto-derivation.h"
 #include "core/icto-trace-page.h"
+#include "signal/icto-filter.h"
+#include "signal/icto-montage.h"
 #include "signal/icto-recording.h"
 
 G_BEGIN_DECLS
+
+/*
+ * IctoMontageChoice: the montage the user picks from the menu; each maps to
+ * an IctoMontage of the signal library (signal/icto-montage.h), built by the
+ * session from the recording's labels, the bad channels and the BIDS
+ * channels.tsv groups beside the file.
+ */
+typedef enum {
+  ICTO_MONTAGE_KIND_REFERENTIAL,   /* "referential": as recorded */
+  ICTO_MONTAGE_KIND_AVERAGE,       /* "average": common average of good voltage channels */
+  ICTO_MONTAGE_KIND_BIPOLAR,       /* "bipolar": adjacent contacts of a shaft, LA1-LA2, LA2-LA3, ... */
+  ICTO_MONTAGE_KIND_LOCAL,         /* "local": each contact minus its shaft's average */
+  ICTO_MONTAGE_KIND_CUSTOM,        /* "custom": loaded with icto_session_load_montage() */
+} IctoMontageChoice;
+
+/* "referential", "average", "bipolar", "local", "custom"; parse returns FALSE for anything else. */
+const char *icto_montage_kind_to_string   (IctoMontageChoice  kind);
+gboolean    icto_montage_kind_from_string (const char        *str,
+                                           IctoMontageChoice *kind);
+/* Translated name for menus and the accessible description. */
+const char *icto_montage_kind_get_title   (IctoMontageChoice  kind);
 
 /*
  * IctoSession: one open recording and how it is being reviewed: the page
@@ -82,9 +104,25 @@ double         icto_session_get_pixels_per_mm (IctoSession *self);
 void           icto_session_set_pixels_per_mm (IctoSession *self,
                                                double       ppm);
 
-IctoMontageChoice icto_session_get_montage      (IctoSession    *self);
-void            icto_session_set_montage      (IctoSession    *self,
-                                               IctoMontageChoice kind);
+IctoMontageChoice icto_session_get_montage   (IctoSession       *self);
+/* ICTO_MONTAGE_KIND_CUSTOM is accepted only after a custom montage was
+ * loaded for the current recording (ignored otherwise). */
+void              icto_session_set_montage   (IctoSession       *self,
+                                              IctoMontageChoice  kind);
+
+/*
+ * icto_session_load_montage:
+ * Reads a custom montage (the text format of icto_montage_new_from_data())
+ * for the open recording and switches to it (ICTO_MONTAGE_KIND_CUSTOM).
+ * Errors: ICTO_CORE_ERROR_NO_RECORDING; ICTO_SIGNAL_ERROR_IO or
+ * ICTO_SIGNAL_ERROR_PARSE from icto_montage_new_from_file().  The montage
+ * is dropped when another recording is opened.  Main thread.
+ */
+gboolean          icto_session_load_montage  (IctoSession       *self,
+                                              const char        *path,
+                                              GError           **error);
+/* Translated title of the current montage (the file name for a custom one). */
+const char       *icto_session_get_montage_title (IctoSession   *self);
 
 /* Filter corners in Hz (0 = off) and the notch (0, 50 or 60 Hz). */
 void           icto_session_set_filter        (IctoSession *self,
@@ -117,8 +155,14 @@ void           icto_session_move_channel       (IctoSession *self, guint signal,
 /* Shows every channel again and restores the file order. */
 void           icto_session_reset_channels     (IctoSession *self);
 
-/* The current montage (outputs for all channels, hidden ones included). */
-const IctoMontageLayout *icto_session_get_layout (IctoSession *self);
+/* The shaft (or BIDS channels.tsv group) of recorded signal @signal, e.g.
+ * "LA"; the label itself for a channel without a contact number.  Valid
+ * until the recording changes. */
+const char    *icto_session_get_channel_group (IctoSession *self,
+                                               guint        signal);
+/* The current montage (signal library), or NULL for as recorded.  Valid
+ * until the montage, the bad channels or the recording change. */
+IctoMontage   *icto_session_get_montage_object (IctoSession *self);
 /* Number of displayed outputs (montage outputs not hidden). */
 guint          icto_session_get_n_visible     (IctoSession *self);
 /* The recorded signal of displayed row @row (for per-channel actions), or -1. */

@@ -110,22 +110,6 @@ icto_trace_page_max (IctoTracePage *page, guint index)
   return page->max + (gsize) index * page->n_columns;
 }
 
-/*
- * icto_decimate_columns:
- * @x: @n samples (NAN = no data)
- * @n_columns: output columns; sample i goes to column i * n_columns / n
- * @min, @max: (out caller-allocates): @n_columns each
- *
- * Min/max decimation, NAN-aware: a column whose samples are all NAN is NAN.
- * When there are fewer samples than columns, each column takes the sample
- * interpolated at its centre so the trace stays continuous.
- */
-void icto_decimate_columns (const float *x,
-                            gsize        n,
-                            guint        n_columns,
-                            float       *min,
-                            float       *max);
-
 /* 0xRRGGBB colour for shaft number @index (dark, distinguishable, on white). */
 guint32 icto_shaft_color (guint index);
 

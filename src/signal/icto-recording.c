@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <edflib.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -488,7 +489,7 @@ parse_header (IctoRecording *self, GError **error)
   if (self->file_size < 256)
     {
       g_set_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_TRUNCATED,
-                   _("“%s” is cut short: it ends inside its header (%" G_GINT64_FORMAT " bytes)"),
+                   _("“%s” is cut short: it ends inside its header (%" PRId64 " bytes)"),
                    self->path, self->file_size);
       return FALSE;
     }
@@ -499,10 +500,10 @@ parse_header (IctoRecording *self, GError **error)
   if (ns < 1)
     return header_error (error, self->path, _("the file declares no signals"));
   if (ns > MAX_SIGNALS)
-    return header_error (error, self->path, _("the file declares %" G_GINT64_FORMAT " signals (at most %d are allowed)"),
+    return header_error (error, self->path, _("the file declares %" PRId64 " signals (at most %d are allowed)"),
                          ns, MAX_SIGNALS);
   if (!parse_int_field (fixed + 184, 8, &hbytes) || hbytes != 256 * (ns + 1))
-    return header_error (error, self->path, _("the header size does not match the number of signals (%" G_GINT64_FORMAT ")"), ns);
+    return header_error (error, self->path, _("the header size does not match the number of signals (%" PRId64 ")"), ns);
   if (self->file_size < hbytes)
     {
       g_set_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_TRUNCATED,
@@ -594,16 +595,16 @@ parse_header (IctoRecording *self, GError **error)
         nrec = avail;
       }
     if (nrec < 1)
-      return header_error (error, self->path, _("the file declares %" G_GINT64_FORMAT " data records"), nrec);
+      return header_error (error, self->path, _("the file declares %" PRId64 " data records"), nrec);
     if (nrec > avail)
       {
         g_set_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_TRUNCATED,
-                     _("“%s” is cut short: the header announces %" G_GINT64_FORMAT " data records but the file holds only %" G_GINT64_FORMAT ". Copy the file again from its source."),
+                     _("“%s” is cut short: the header announces %" PRId64 " data records but the file holds only %" PRId64 ". Copy the file again from its source."),
                      self->path, nrec, avail);
         return FALSE;
       }
     if (nrec < avail || rest != 0)
-      return header_error (error, self->path, _("the file is longer than its header says (%" G_GINT64_FORMAT " data records announced)"), nrec);
+      return header_error (error, self->path, _("the file is longer than its header says (%" PRId64 " data records announced)"), nrec);
   }
   self->n_records = nrec;
 
@@ -636,7 +637,7 @@ parse_header (IctoRecording *self, GError **error)
             !parse_int_field (hdr + 256 + 128 * ns + 8 * i, 8, &dmax))
           return header_error (error, self->path, _("the digital range of signal “%s” is not a whole number"), si->label);
         if (dmax <= dmin)
-          return header_error (error, self->path, _("signal “%s” has an empty digital range (%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")"),
+          return header_error (error, self->path, _("signal “%s” has an empty digital range (%" PRId64 " to %" PRId64 ")"),
                                si->label, dmin, dmax);
         if (dmin < lim_lo || dmax > lim_hi)
           return header_error (error, self->path, _("the digital range of signal “%s” does not fit the sample size"), si->label);
@@ -797,7 +798,7 @@ read_tals_own (IctoRecording *self, GArray *anns, GError **error)
         if (!have_tk)
           {
             if (self->format == ICTO_FORMAT_EDF_PLUS_D || self->format == ICTO_FORMAT_BDF_PLUS_D)
-              return header_error (error, self->path, _("data record %" G_GINT64_FORMAT " of a discontinuous file has no time stamp"), r + 1);
+              return header_error (error, self->path, _("data record %" PRId64 " of a discontinuous file has no time stamp"), r + 1);
             tk = (r == 0 ? 0 : onsets[0] + r * self->record_duration);
           }
         onsets[r] = tk;
@@ -811,7 +812,7 @@ read_tals_own (IctoRecording *self, GArray *anns, GError **error)
       if (self->format == ICTO_FORMAT_EDF_PLUS_D || self->format == ICTO_FORMAT_BDF_PLUS_D)
         {
           if (onsets[r] < onsets[r - 1] + self->record_duration)
-            return header_error (error, self->path, _("data record %" G_GINT64_FORMAT " starts before the previous one ends"), r + 1);
+            return header_error (error, self->path, _("data record %" PRId64 " starts before the previous one ends"), r + 1);
         }
       else if (onsets[r] != onsets[0] + r * self->record_duration)
         {
@@ -1284,7 +1285,7 @@ _icto_recording_decode_records (IctoRecording  *self,
   if (first_record < 0 || n_records < 0 || first_record + n_records > self->n_records)
     {
       g_set_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_RANGE,
-                   _("Data records %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " are outside the recording"),
+                   _("Data records %" PRId64 "–%" PRId64 " are outside the recording"),
                    first_record, first_record + n_records);
       return FALSE;
     }
@@ -1323,7 +1324,7 @@ _icto_recording_read_raw (IctoRecording  *self,
   if (first_record < 0 || n_records < 0 || first_record + n_records > self->n_records)
     {
       g_set_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_RANGE,
-                   _("Data records %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " are outside the recording"),
+                   _("Data records %" PRId64 "–%" PRId64 " are outside the recording"),
                    first_record, first_record + n_records);
       return FALSE;
     }
@@ -1449,7 +1450,7 @@ icto_recording_read_samples (IctoRecording  *self,
   if (first < 0 || (gint64) n > total || first > total - (gint64) n)
     {
       g_set_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_RANGE,
-                   _("Samples %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " are outside the recording (%" G_GINT64_FORMAT " samples)"),
+                   _("Samples %" PRId64 "–%" PRId64 " are outside the recording (%" PRId64 " samples)"),
                    first, first + (gint64) n, total);
       return FALSE;
     }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -1222,7 +1223,7 @@ icto_store_export_training (IctoStore           *store,
   if (n_windows > 100000000)
     {
       g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_INVALID,
-                   _("Too many training windows (%" G_GINT64_FORMAT ")"), n_windows);
+                   _("Too many training windows (%" PRId64 ")"), n_windows);
       return FALSE;
     }
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -718,7 +719,7 @@ check_recording (IctoStore   *self,
       return FALSE;
     }
   g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_NOT_FOUND,
-               _("No recording with id %" G_GINT64_FORMAT " in the annotation database"), recording_id);
+               _("No recording with id %" PRId64 " in the annotation database"), recording_id);
   return FALSE;
 }
 
@@ -894,7 +895,7 @@ update_row (IctoStore             *self,
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_NOT_FOUND,
-                   _("No annotation with id %" G_GINT64_FORMAT), a->id);
+                   _("No annotation with id %" PRId64), a->id);
       return FALSE;
     }
   return TRUE;
@@ -915,7 +916,7 @@ delete_row (IctoStore  *self,
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_NOT_FOUND,
-                   _("No annotation with id %" G_GINT64_FORMAT), id);
+                   _("No annotation with id %" PRId64), id);
       return FALSE;
     }
   return TRUE;
@@ -940,7 +941,7 @@ get_row (IctoStore  *self,
     a = annotation_from_row (stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_NOT_FOUND,
-                 _("No annotation with id %" G_GINT64_FORMAT), id);
+                 _("No annotation with id %" PRId64), id);
   else
     set_sqlite_error (self, error, rc, "select");
   sqlite3_reset (stmt);

@@ -91,6 +91,34 @@ apply_page (IctoTraceView *self,
   g_signal_emit (self, signals[PAGE_CHANGED], 0);
 
   description = self->session ? icto_session_describe (self->session) : g_strdup (_("No recording open"));
+  if (page != NULL && self->session != NULL && icto_session_get_recording (self->session) != NULL)
+    {
+      /* what a sighted reviewer sees in the annotation lane */
+      g_autoptr(GString) marks = g_string_new (NULL);
+      char *full;
+
+      for (guint i = 0; i < page->n_annotations; i++)
+        {
+          g_autofree char *item = NULL;
+
+          /* Translators: an annotation on the page for screen readers: its text and onset */
+          item = g_strdup_printf (_("%s at %.1f s"), page->annotations[i].text ? page->annotations[i].text : "",
+                                  icto_ticks_to_seconds (page->annotations[i].onset));
+          if (marks->len > 0)
+            g_string_append (marks, ", ");
+          g_string_append (marks, item);
+        }
+      if (marks->len > 0)
+        /* Translators: the page description, then the list of its annotations */
+        full = g_strdup_printf (_("%s. Annotations on this page: %s."), description, marks->str);
+      else
+        full = g_strdup_printf (_("%s. No annotations on this page."), description);
+      g_free (description);
+      description = full;
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->area),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
@@ -364,7 +392,7 @@ channel_action (GtkWidget  *widget,
     icto_session_set_channel_gain (self->session, signal, icto_session_get_channel_gain (self->session, signal) * 1.5);
   else
     {
-      g_autofree char *group = icto_label_split (icto_recording_get_signal (rec, signal)->label, NULL);
+      const char *group = icto_session_get_channel_group (self->session, signal);
       double g = icto_session_get_channel_gain (self->session, signal);
 
       if (g_str_equal (action_name, "trace.shaft-larger"))

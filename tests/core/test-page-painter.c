@@ -175,42 +175,6 @@ test_mapping (void)
   g_assert_cmpfloat_with_epsilon (icto_page_painter_y_to_value (page, 400, 0, 92), 100.0, 1e-9);
 }
 
-static void
-test_decimate (void)
-{
-  float x[1000];
-  float mn[10];
-  float mx[10];
-  float few[3] = { 0, 10, 20 };
-  float mn6[6];
-  float mx6[6];
-
-  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
-    x[i] = (float) sin (i * 0.05);
-  x[123] = 50;
-  x[777] = -60;
-  for (guint i = 300; i < 400; i++)
-    x[i] = NAN;
-  x[350] = 0.25f;
-
-  icto_decimate_columns (x, G_N_ELEMENTS (x), 10, mn, mx);
-  g_assert_cmpfloat (mx[1], ==, 50);
-  g_assert_cmpfloat (mn[7], ==, -60);
-  g_assert_cmpfloat (mn[3], ==, 0.25f);
-  g_assert_cmpfloat (mx[3], ==, 0.25f);
-  for (guint i = 0; i < 300; i++)
-    x[i] = NAN;
-  icto_decimate_columns (x, G_N_ELEMENTS (x), 10, mn, mx);
-  g_assert_true (isnan (mn[0]) && isnan (mx[2]));
-
-  /* fewer samples than columns: interpolated, monotonic */
-  icto_decimate_columns (few, 3, 6, mn6, mx6);
-  for (guint c = 1; c < 6; c++)
-    g_assert_cmpfloat (mn6[c], >=, mn6[c - 1]);
-  g_assert_cmpfloat (mn6[0], ==, 0);
-  g_assert_cmpfloat (mn6[5], ==, 20);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -224,7 +188,6 @@ main (int    argc,
   g_test_add_data_func ("/core/page-painter/full-page/raster", GINT_TO_POINTER (TRUE), test_full_page);
   g_test_add_data_func ("/core/page-painter/full-page/path", GINT_TO_POINTER (FALSE), test_full_page);
   g_test_add_func ("/core/page-painter/mapping", test_mapping);
-  g_test_add_func ("/core/page-painter/decimate", test_decimate);
 
   ret = g_test_run ();
   icto_page_painter_shutdown ();

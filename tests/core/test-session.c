@@ -8,7 +8,6 @@
 #include "core/icto-core-error.h"
 #include "core/icto-job.h"
 #include "core/icto-overview.h"
-#include "core/icto-page-filter.h"
 #include "core/icto-session.h"
 #include "icto-test-util.h"
 #include "signal/icto-edf-writer.h"
@@ -154,12 +153,14 @@ test_bipolar (void)
       g_assert_cmpfloat (fabs (icto_trace_page_min (page, 0)[c] - (value (0, t) - value (1, t))), <, 0.2);
     }
 
-  /* a bad contact is skipped: LA1-LA3 */
+  /* a bad contact takes no part in pairs (no LA1-LA2, LA2-LA3, and no
+   * pair across it) */
   icto_session_set_channel_bad (session, 1, TRUE);
   g_clear_pointer (&page, icto_trace_page_free);
   page = fetch_samples (session);
-  g_assert_cmpstr (page->labels[0], ==, "LA1-LA3");
-  g_assert_cmpuint (page->n_channels, ==, 4);
+  g_assert_cmpstr (page->labels[0], ==, "LA3-LA4");
+  g_assert_cmpuint (page->n_channels, ==, 3);
+  g_assert_cmpint (icto_session_get_row_signal (session, 0), ==, 2);
 }
 
 static void
@@ -279,32 +280,152 @@ test_filter (void)
 }
 
 static void
-test_notch (void)
+test_filter_limits (void)
 {
-  float x[2000];
-  double rms = 0;
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) plain = NULL;
+  g_autoptr(IctoTracePage) page = NULL;
+  g_autofree char *desc = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
-    x[i] = (float) (100 * sin (2 * G_PI * 50 * i / 1000.0));
-  x[10] = NAN;
-  icto_page_filter_apply (x, G_N_ELEMENTS (x), 1000, 0, 0, 50);
-  g_assert_true (isnan (x[10]));
-  for (guint i = 500; i < 1500; i++)
-    rms += x[i] * x[i] / 1000.0;
-  g_assert_cmpfloat (sqrt (rms), <, 5.0);
-  g_assert_cmpint (icto_page_filter_padding (0, 0, 0), ==, 0);
+  icto_session_set_start (session, 10 * ICTO_TICKS_PER_SECOND);
+  plain = fetch_samples (session);
+  /* keep our reference: the next fetch must not reuse this page */
 
-  /* HFO 250 Hz on a 256-Hz signal: nothing can pass, and nothing is shown */
-  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
-    x[i] = (float) (100 * sin (2 * G_PI * 10 * i / 256.0));
-  icto_page_filter_apply (x, G_N_ELEMENTS (x), 256, 250, 0, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
-    g_assert_cmpfloat (x[i], ==, 0);
-  /* a low-pass above Nyquist changes nothing */
-  x[5] = 42;
-  icto_page_filter_apply (x, G_N_ELEMENTS (x), 256, 0, 200, 0);
-  g_assert_cmpfloat (x[5], ==, 42);
-  g_assert_cmpint (icto_page_filter_padding (1, 70, 50), ==, 3 * ICTO_TICKS_PER_SECOND);
+  /* a low-pass above Nyquist (256-Hz signals) changes nothing */
+  icto_session_set_filter (session, 0, 200, 0);
+  page = fetch_samples (session);
+  for (guint s = 0; s < N_SIG; s++)
+    for (guint c = 0; c < RATE; c += 7)
+      g_assert_cmpfloat (fabs (icto_trace_page_min (page, s)[c] - icto_trace_page_min (plain, s)[c]), <, 1e-3);
+
+  /* HFO 250 Hz on a 256-Hz signal: nothing can pass, a flat line is shown */
+  icto_session_set_filter (session, 250, 0, 0);
+  desc = icto_session_describe_filter (session);
+  g_assert_nonnull (strstr (desc, "250"));
+  g_clear_pointer (&page, icto_trace_page_unref);
+  page = fetch_samples (session);
+  g_assert_cmpuint (page->n_channels, ==, N_SIG);
+  for (guint s = 0; s < N_SIG; s++)
+    for (guint c = 0; c < RATE; c++)
+      {
+        g_assert_cmpfloat (icto_trace_page_min (page, s)[c], ==, 0);
+        g_assert_cmpfloat (icto_trace_page_max (page, s)[c], ==, 0);
+      }
+
+  /* a 50-Hz notch leaves the 3-Hz sine as it is */
+  icto_session_set_filter (session, 0, 0, 50);
+  g_clear_pointer (&page, icto_trace_page_unref);
+  page = fetch_samples (session);
+  for (guint c = 0; c < RATE; c += 5)
+    g_assert_cmpfloat (fabs (icto_trace_page_min (page, 6)[c] - icto_trace_page_min (plain, 6)[c]), <, 0.02 * amplitude (6));
+}
+
+static void
+test_custom_montage (void)
+{
+  g_autoptr(IctoSession) session = open_session ();
+  g_autoptr(IctoTracePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (icto_test_tmpdir (), "pair.montage", NULL);
+  g_autofree char *broken = g_build_filename (icto_test_tmpdir (), "broken.montage", NULL);
+  g_autoptr(IctoSession) empty = icto_session_new ();
+
+  /* not before a recording is open */
+  g_assert_false (icto_session_load_montage (empty, path, &error));
+  g_assert_error (error, ICTO_CORE_ERROR, ICTO_CORE_ERROR_NO_RECORDING);
+  g_clear_error (&error);
+  /* CUSTOM without a loaded montage is ignored */
+  icto_session_set_montage (session, ICTO_MONTAGE_KIND_CUSTOM);
+  g_assert_cmpint (icto_session_get_montage (session), ==, ICTO_MONTAGE_KIND_REFERENTIAL);
+
+  g_assert_true (g_file_set_contents (path,
+                                      "# two outputs\n"
+                                      "RH3-LA1 = RH3 - LA1\n"
+                                      "\"half LA2\" = 0.5*LA2   [group LA]\n", -1, NULL));
+  g_assert_true (icto_session_load_montage (session, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (icto_session_get_montage (session), ==, ICTO_MONTAGE_KIND_CUSTOM);
+  g_assert_cmpstr (icto_session_get_montage_title (session), ==, "pair.montage");
+  page = fetch_samples (session);
+  /* rows in display order of their first channel: LA2 before RH3 */
+  g_assert_cmpuint (page->n_channels, ==, 2);
+  g_assert_cmpstr (page->labels[0], ==, "half LA2");
+  g_assert_cmpstr (page->labels[1], ==, "RH3-LA1");
+  g_assert_cmpstr (page->montage, ==, "pair.montage");
+  g_assert_cmphex (page->label_colors[0], !=, page->label_colors[1]);
+  for (guint c = 0; c < RATE; c += 9)
+    {
+      double t = (double) c / RATE;
+      g_assert_cmpfloat (fabs (icto_trace_page_min (page, 0)[c] - 0.5 * value (1, t)), <, 0.2);
+      g_assert_cmpfloat (fabs (icto_trace_page_min (page, 1)[c] - (value (6, t) - value (0, t))), <, 0.2);
+    }
+  /* hiding the first channel of an output hides the output */
+  icto_session_set_channel_hidden (session, 6, TRUE);
+  g_assert_cmpuint (icto_session_get_n_visible (session), ==, 1);
+
+  /* an unknown channel: a parse error with the line, the montage stays */
+  g_assert_true (g_file_set_contents (broken, "X = LA1 - NOPE\n", -1, NULL));
+  g_assert_false (icto_session_load_montage (session, broken, &error));
+  g_assert_error (error, ICTO_SIGNAL_ERROR, ICTO_SIGNAL_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "1"));
+  g_clear_error (&error);
+  g_assert_cmpint (icto_session_get_montage (session), ==, ICTO_MONTAGE_KIND_CUSTOM);
+  g_assert_cmpuint (icto_session_get_n_visible (session), ==, 1);
+
+  /* back to a built-in montage (RH3 hidden leads no pair) and to the custom one */
+  icto_session_set_montage (session, ICTO_MONTAGE_KIND_BIPOLAR);
+  g_assert_cmpuint (icto_session_get_n_visible (session), ==, 5);
+  icto_session_set_montage (session, ICTO_MONTAGE_KIND_CUSTOM);
+  g_assert_cmpuint (icto_session_get_n_visible (session), ==, 1);
+}
+
+static void
+test_channels_tsv (void)
+{
+  g_autoptr(IctoSession) session = icto_session_new ();
+  g_autoptr(IctoTracePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autofree char *path = g_build_filename (icto_test_tmpdir (), "grouped.edf", NULL);
+  g_autofree char *tsv = g_build_filename (icto_test_tmpdir (), "grouped_channels.tsv", NULL);
+
+  g_assert_true (g_file_get_contents (write_test_edf (), &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+  /* RH1..RH3 belong to the shaft "LA" here (say, a relabelled electrode) */
+  g_assert_true (g_file_set_contents (tsv,
+                                      "name\ttype\tunits\tgroup\tstatus\n"
+                                      "LA1\tSEEG\tuV\tLA\tgood\n"
+                                      "RH1\tSEEG\tuV\tLA\tgood\n"
+                                      "RH2\tSEEG\tuV\tLA\tbad\n"
+                                      "RH3\tSEEG\tuV\tLA\tgood\n", -1, NULL));
+  g_assert_true (icto_session_open (session, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (icto_session_get_channel_group (session, 0), ==, "LA");
+  g_assert_cmpstr (icto_session_get_channel_group (session, 4), ==, "LA");
+  /* status "bad" marks the channel bad */
+  g_assert_true (icto_session_get_channel_bad (session, 5));
+  g_assert_false (icto_session_get_channel_bad (session, 4));
+  /* local average over the 6 good contacts of the one shaft: they sum to
+   * zero; the bad RH2 is shown, minus the same mean */
+  icto_session_set_montage (session, ICTO_MONTAGE_KIND_LOCAL);
+  page = fetch_samples (session);
+  g_assert_cmpuint (page->n_channels, ==, N_SIG);
+  g_assert_cmphex (page->label_colors[0], ==, page->label_colors[6]);
+  for (guint c = 0; c < RATE; c += 11)
+    {
+      double sum = 0;
+      double mean = 0;
+      for (guint s = 0; s < N_SIG; s++)
+        if (s != 5)
+          {
+            sum += icto_trace_page_min (page, s)[c];
+            mean += value (s, (double) c / RATE) / (N_SIG - 1);
+          }
+      g_assert_cmpfloat (fabs (sum), <, 0.5);
+      g_assert_cmpfloat (fabs (icto_trace_page_min (page, 5)[c] - (value (5, (double) c / RATE) - mean)), <, 0.2);
+    }
+  g_assert_true (page->bad[5]);
 }
 
 static void
@@ -469,9 +590,6 @@ test_presets (void)
   guint n;
   const double *p = icto_sensitivity_presets (&n);
   IctoMontageChoice kind;
-  int number;
-  g_autofree char *g1 = icto_label_split ("LA12", &number);
-  g_autofree char *g2 = NULL;
 
   g_assert_cmpfloat (p[0], ==, 1);
   g_assert_cmpfloat (p[n - 1], ==, 1000);
@@ -482,14 +600,14 @@ test_presets (void)
   g_assert_cmpfloat (icto_sensitivity_step (1000, 1), ==, 1000);
   g_assert_cmpfloat (icto_sensitivity_step (1, -1), ==, 1);
 
-  g_assert_cmpstr (g1, ==, "LA");
-  g_assert_cmpint (number, ==, 12);
-  g2 = icto_label_split ("EKG", &number);
-  g_assert_cmpstr (g2, ==, "EKG");
-  g_assert_cmpint (number, ==, -1);
   g_assert_true (icto_montage_kind_from_string ("bipolar", &kind));
   g_assert_cmpint (kind, ==, ICTO_MONTAGE_KIND_BIPOLAR);
   g_assert_false (icto_montage_kind_from_string ("nonsense", &kind));
+  for (guint k = ICTO_MONTAGE_KIND_REFERENTIAL; k <= ICTO_MONTAGE_KIND_CUSTOM; k++)
+    {
+      g_assert_true (icto_montage_kind_from_string (icto_montage_kind_to_string (k), &kind));
+      g_assert_cmpint (kind, ==, k);
+    }
 }
 
 int
@@ -506,7 +624,9 @@ main (int    argc,
   g_test_add_func ("/core/session/channels", test_channels);
   g_test_add_func ("/core/session/annotations", test_annotations);
   g_test_add_func ("/core/session/filter", test_filter);
-  g_test_add_func ("/core/session/notch", test_notch);
+  g_test_add_func ("/core/session/filter-limits", test_filter_limits);
+  g_test_add_func ("/core/session/custom-montage", test_custom_montage);
+  g_test_add_func ("/core/session/channels-tsv", test_channels_tsv);
   g_test_add_func ("/core/session/no-recording", test_no_recording);
   g_test_add_func ("/core/session/open-error", test_open_error);
   g_test_add_func ("/core/session/presets", test_presets);

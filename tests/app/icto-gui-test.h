@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Helpers shared by the GUI tests of tests/app (run under Xvfb). */
+
+/* Runs the main loop for about 300 ms (idles, a frame or two). */
+void        icto_gui_test_settle     (void);
+
+/* Runs the main loop until @expr holds, 10 s at most, then asserts it. */
+#define ICTO_GUI_WAIT_FOR(expr) G_STMT_START {                                  \
+    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;           \
+    while (!(expr) && g_get_monotonic_time () < _deadline)                      \
+      if (!g_main_context_iteration (NULL, FALSE))                              \
+        g_usleep (2000);                                                        \
+    g_assert_true (expr);                                                       \
+  } G_STMT_END
+
+/* Depth-first list of @root and all its descendants (widgets are not
+ * referenced; free the array only). */
+GPtrArray  *icto_gui_test_collect    (GtkWidget  *root);
+
+/* The first descendant of @root (or @root) of @type, or NULL. */
+GtkWidget  *icto_gui_test_find       (GtkWidget  *root,
+                                      GType       type);
+
+/* The toplevel window of @type other than @except that is visible, or NULL. */
+GtkWindow  *icto_gui_test_find_toplevel (GType      type,
+                                         GtkWindow *except);
+
+/* Renders @widget (mapped) to $ICTO_BUILD_ROOT/tests/app/@name; returns the path. */
+char       *icto_gui_test_screenshot (GtkWidget  *widget,
+                                      const char *name);
+
+G_END_DECLS
