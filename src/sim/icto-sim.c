@@ -364,7 +364,9 @@ icto_sim_params_validate (const IctoSimParams *params,
   if (params->n_seizures > 0 && params->duration < 100.0 + 90.0 * params->n_seizures)
     {
       g_set_error (error, ICTO_SIM_ERROR, ICTO_SIM_ERROR_INVALID,
-                   _("%d seizures need a recording of at least %.0f s (100 s plus 90 s per seizure)"),
+                   ngettext ("%d seizure needs a recording of at least %.0f s (100 s plus 90 s per seizure)",
+                             "%d seizures need a recording of at least %.0f s (100 s plus 90 s per seizure)",
+                             (unsigned long) params->n_seizures),
                    params->n_seizures, 100.0 + 90.0 * params->n_seizures);
       return FALSE;
     }
