@@ -5,6 +5,17 @@
 
 #include "icto-gui-test.h"
 
+gboolean
+icto_gui_test_have_display (void)
+{
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+    g_error ("no display under CI: the GUI tests must run under xvfb-run");
+  g_test_skip ("no display: run the GUI tests under xvfb-run");
+  return FALSE;
+}
+
 void
 icto_gui_test_settle (void)
 {

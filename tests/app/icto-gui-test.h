@@ -7,6 +7,11 @@ G_BEGIN_DECLS
 
 /* Helpers shared by the GUI tests of tests/app (run under Xvfb). */
 
+/* TRUE when a display is available.  Without one the GUI tests cannot run:
+ * under CI (CI=true) that is a failure, elsewhere the test is skipped with a
+ * message saying to run it under xvfb-run. */
+gboolean    icto_gui_test_have_display (void);
+
 /* Runs the main loop for about 300 ms (idles, a frame or two). */
 void        icto_gui_test_settle     (void);
 

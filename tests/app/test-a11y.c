@@ -354,11 +354,8 @@ main (int    argc,
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_skip ("no display: run the GUI tests under xvfb-run");
-      return g_test_run ();
-    }
+  if (!icto_gui_test_have_display ())
+    return g_test_run ();
 
   g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
   g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);

@@ -197,11 +197,8 @@ main (int    argc,
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_skip ("no display: run the GUI tests under xvfb-run");
-      return g_test_run ();
-    }
+  if (!icto_gui_test_have_display ())
+    return g_test_run ();
 
   localedir = icto_test_build_path ("po");
   {
