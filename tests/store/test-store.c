@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "icto-test-util.h"
@@ -737,10 +738,25 @@ test_read_only_file (void)
   g_autoptr(GError) error = NULL;
   IctoStore *store;
 
+  /* Root ignores file permissions: as root, run this case in a subprocess
+   * that drops to an unprivileged user (nobody) before touching the files. */
+  if (geteuid () == 0 && !g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
   if (geteuid () == 0)
     {
-      g_test_skip ("file permissions do not apply to root (the query_only case covers the error path)");
-      return;
+      const char *dir = icto_test_tmpdir ();
+      const uid_t nobody = 65534;
+
+      g_assert_cmpint (chown (dir, nobody, nobody), ==, 0);
+      g_assert_cmpint (setgid (nobody), ==, 0);
+      g_assert_cmpint (setuid (nobody), ==, 0);
+      g_assert_cmpint (geteuid (), ==, nobody);
+      /* keep the process traceable for LeakSanitizer after the uid change */
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
     }
   store = open_store ("rofile.db", &rec);
   {
