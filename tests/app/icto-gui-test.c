@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "icto-gui-test.h"
+#include "icto-test-util.h"
+#include "widgets/icto-widgets-init.h"
 
 gboolean
 icto_gui_test_have_display (void)
@@ -14,6 +16,22 @@ icto_gui_test_have_display (void)
     g_error ("no display under CI: the GUI tests must run under xvfb-run");
   g_test_skip ("no display: run the GUI tests under xvfb-run");
   return FALSE;
+}
+
+IctoApplication *
+icto_gui_test_app_new (const char *id_suffix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strconcat (APP_ID, id_suffix, NULL);
+  IctoApplication *app;
+
+  g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
+  g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);
+  icto_widgets_init ();
+  app = icto_application_new (id, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
 }
 
 void

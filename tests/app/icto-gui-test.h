@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "app/icto-application.h"
+
 G_BEGIN_DECLS
 
 /* Helpers shared by the GUI tests of tests/app (run under Xvfb). */
@@ -11,6 +13,11 @@ G_BEGIN_DECLS
  * under CI (CI=true) that is a failure, elsewhere the test is skipped with a
  * message saying to run it under xvfb-run. */
 gboolean    icto_gui_test_have_display (void);
+
+/* The application of a GUI test: its cache and data directories point into
+ * this test's temporary directory, the widget types are registered, and the
+ * application (id APP_ID + @id_suffix, non-unique) is registered. */
+IctoApplication *icto_gui_test_app_new (const char *id_suffix);
 
 /* Runs the main loop for about 300 ms (idles, a frame or two). */
 void        icto_gui_test_settle     (void);

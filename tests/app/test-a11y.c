@@ -346,7 +346,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
@@ -357,12 +356,7 @@ main (int    argc,
   if (!icto_gui_test_have_display ())
     return g_test_run ();
 
-  g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
-  g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);
-  icto_widgets_init ();
-  app = icto_application_new (APP_ID ".A11yTest", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = icto_gui_test_app_new (".A11yTest");
 
   g_test_add_func ("/app/a11y/names", test_a11y_names);
   g_test_add_func ("/app/a11y/trace-description", test_a11y_trace_description);

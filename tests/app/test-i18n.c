@@ -186,7 +186,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *localedir = NULL;
   int ret;
 
@@ -210,12 +209,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
-  g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);
-  icto_widgets_init ();
-  app = icto_application_new (APP_ID ".I18nTest", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = icto_gui_test_app_new (".I18nTest");
 
   g_test_add_func ("/app/i18n/german", test_i18n_german);
   g_test_add_func ("/app/i18n/french", test_i18n_french);

@@ -239,7 +239,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
@@ -250,8 +249,6 @@ main (int    argc,
   if (!icto_gui_test_have_display ())
     return g_test_run ();
 
-  g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
-  g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);
   if (g_test_subprocess ())
     {
       /* only the no-schema case runs in a subprocess: GTK's schemas of the
@@ -259,10 +256,7 @@ main (int    argc,
       g_unsetenv ("GSETTINGS_SCHEMA_DIR");
       g_setenv ("XDG_DATA_DIRS", "/usr/share", TRUE);
     }
-  icto_widgets_init ();
-  app = icto_application_new (APP_ID ".PrefsTest", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = icto_gui_test_app_new (".PrefsTest");
 
   g_test_add_func ("/app/preferences/bindings", test_preferences_bindings);
   g_test_add_func ("/app/preferences/no-schema", test_preferences_no_schema);

@@ -225,7 +225,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
@@ -236,12 +235,7 @@ main (int    argc,
   if (!icto_gui_test_have_display ())
     return g_test_run ();
 
-  g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
-  g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);
-  icto_widgets_init ();
-  app = icto_application_new (APP_ID ".SimulateTest", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = icto_gui_test_app_new (".SimulateTest");
 
   g_test_add_func ("/app/simulate-dialog/run", test_simulate_dialog_run);
   g_test_add_func ("/app/simulate-dialog/cancel", test_simulate_dialog_cancel);

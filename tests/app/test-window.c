@@ -382,13 +382,7 @@ main (int    argc,
   if (!icto_gui_test_have_display ())
     return g_test_run ();
 
-  /* the overview's pyramid cache and recent files go to this test's own directory */
-  g_setenv ("XDG_CACHE_HOME", icto_test_tmpdir (), TRUE);
-  g_setenv ("XDG_DATA_HOME", icto_test_tmpdir (), TRUE);
-  icto_widgets_init ();
-  app = icto_application_new (APP_ID ".Test", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = icto_gui_test_app_new (".Test");
 
   g_test_add_func ("/app/window/review", test_window_review);
   g_test_add_func ("/app/window/demo", test_window_demo);
