@@ -26,6 +26,7 @@ static const struct {
   { "window.close",                { "<Control>w", NULL } },
   { "win.open",                    { "<Control>o", NULL } },
   { "win.go-to-time",              { "<Control>g", NULL } },
+  { "win.side-panel",              { "F9", NULL } },
   { "win.page-forward",            { "Page_Down", "Right", NULL } },
   { "win.page-back",               { "Page_Up", "Left", NULL } },
   { "win.step-forward",            { "<Shift>Right", NULL } },

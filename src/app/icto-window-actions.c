@@ -489,4 +489,5 @@ _icto_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.page-duration", "page-duration");
   gtk_widget_class_install_property_action (widget_class, "win.sensitivity", "sensitivity");
   gtk_widget_class_install_property_action (widget_class, "win.color-by-shaft", "color-by-shaft");
+  gtk_widget_class_install_property_action (widget_class, "win.side-panel", "side-panel");
 }

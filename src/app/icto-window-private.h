@@ -21,6 +21,10 @@ struct _IctoWindow
   IctoOverviewStrip    *overview;
   GtkLabel             *position_label;
   GtkLabel             *readout_label;
+  GtkWidget            *status_bar;    /* horizontal box: features may append progress widgets */
+  GtkPaned             *side_paned;
+  GtkWidget            *side_panel;
+  GtkStack             *side_stack;
   GMenu                *recent_section;
   GMenu                *sensitivity_section;
   GMenu                *duration_section;
@@ -36,6 +40,17 @@ struct _IctoWindow
   char                 *filter;       /* "off", "review", "hfo80", "hfo250", "custom" */
   gboolean              ppm_from_settings;
 };
+
+/* Adds @child as a page of the side panel (annotations, detections, map...).
+ * @name: stable id; @title: translated.  The panel is shown with the
+ * win.side-panel action (F9); the page is selected with
+ * _icto_window_show_side_page(). */
+void _icto_window_add_side_page  (IctoWindow     *self,
+                                  GtkWidget      *child,
+                                  const char     *name,
+                                  const char     *title);
+void _icto_window_show_side_page (IctoWindow     *self,
+                                  const char     *name);
 
 void _icto_window_class_actions_init (GtkWidgetClass *widget_class);
 void _icto_window_actions_update     (IctoWindow     *self);

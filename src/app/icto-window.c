@@ -19,6 +19,7 @@ enum {
   PROP_PAGE_DURATION,
   PROP_SENSITIVITY,
   PROP_COLOR_BY_SHAFT,
+  PROP_SIDE_PANEL,
   N_PROPS
 };
 
@@ -428,6 +429,9 @@ icto_window_get_property (GObject    *object,
     case PROP_COLOR_BY_SHAFT:
       g_value_set_boolean (value, icto_session_get_color_by_shaft (self->session));
       break;
+    case PROP_SIDE_PANEL:
+      g_value_set_boolean (value, self->side_panel != NULL && gtk_widget_get_visible (self->side_panel));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -472,6 +476,18 @@ icto_window_set_property (GObject      *object,
     case PROP_COLOR_BY_SHAFT:
       icto_session_set_color_by_shaft (self->session, g_value_get_boolean (value));
       break;
+    case PROP_SIDE_PANEL:
+      {
+        /* shown only when a feature has added a page */
+        gboolean show = g_value_get_boolean (value) &&
+                        gtk_stack_get_visible_child (self->side_stack) != NULL;
+        if (show != gtk_widget_get_visible (self->side_panel))
+          {
+            gtk_widget_set_visible (self->side_panel, show);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -509,6 +525,9 @@ icto_window_class_init (IctoWindowClass *klass)
   properties[PROP_COLOR_BY_SHAFT] =
     g_param_spec_boolean ("color-by-shaft", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIDE_PANEL] =
+    g_param_spec_boolean ("side-panel", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* ::open-finished (gboolean success) */
@@ -525,6 +544,10 @@ icto_window_class_init (IctoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IctoWindow, overview);
   gtk_widget_class_bind_template_child (widget_class, IctoWindow, position_label);
   gtk_widget_class_bind_template_child (widget_class, IctoWindow, readout_label);
+  gtk_widget_class_bind_template_child (widget_class, IctoWindow, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, IctoWindow, side_paned);
+  gtk_widget_class_bind_template_child (widget_class, IctoWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, IctoWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, IctoWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, IctoWindow, sensitivity_section);
   gtk_widget_class_bind_template_child (widget_class, IctoWindow, duration_section);
@@ -573,6 +596,35 @@ load_settings (IctoWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
+void
+_icto_window_add_side_page (IctoWindow *self,
+                            GtkWidget  *child,
+                            const char *name,
+                            const char *title)
+{
+  g_return_if_fail (ICTO_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (child));
+
+  gtk_stack_add_titled (self->side_stack, child, name, title);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.side-panel", TRUE);
+}
+
+void
+_icto_window_show_side_page (IctoWindow *self,
+                             const char *name)
+{
+  g_return_if_fail (ICTO_IS_WINDOW (self));
+
+  if (gtk_stack_get_child_by_name (self->side_stack, name) == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->side_stack, name);
+  if (!gtk_widget_get_visible (self->side_panel))
+    {
+      gtk_widget_set_visible (self->side_panel, TRUE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDE_PANEL]);
+    }
+}
+
 static void
 icto_window_init (IctoWindow *self)
 {
@@ -581,6 +633,8 @@ icto_window_init (IctoWindow *self)
   /* first: the property actions read the session while the template is built */
   self->session = icto_session_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* enabled when a feature adds a side page */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.side-panel", FALSE);
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 

@@ -130,6 +130,52 @@ static const char *const migrations[] = {
   "  before TEXT,"
   "  after TEXT);"
   "CREATE INDEX change_action ON change (action_id, id);",
+
+  /* 1 -> 2: model results (seizure probability, agreement, contributions per
+   * window), reviewer decisions on detections, window features for trained
+   * heads, electrode layouts. */
+  "CREATE TABLE result_run ("
+  "  id INTEGER PRIMARY KEY,"
+  "  recording_id INTEGER NOT NULL REFERENCES recording(id) ON DELETE CASCADE,"
+  "  model_hash TEXT NOT NULL,"
+  "  channels TEXT NOT NULL,"
+  "  settings TEXT NOT NULL,"
+  "  n_channels INTEGER NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  UNIQUE (recording_id, model_hash, channels, settings));"
+  "CREATE TABLE result_window ("
+  "  run_id INTEGER NOT NULL REFERENCES result_run(id) ON DELETE CASCADE,"
+  "  start INTEGER NOT NULL,"
+  "  n_segments INTEGER NOT NULL,"
+  "  seizure_prob REAL,"
+  "  agreement BLOB,"
+  "  contribution BLOB,"
+  "  prediction BLOB,"
+  "  PRIMARY KEY (run_id, start)) WITHOUT ROWID;"
+  "CREATE TABLE feature_window ("
+  "  run_id INTEGER NOT NULL REFERENCES result_run(id) ON DELETE CASCADE,"
+  "  start INTEGER NOT NULL,"
+  "  features BLOB NOT NULL,"
+  "  PRIMARY KEY (run_id, start)) WITHOUT ROWID;"
+  "CREATE TABLE detection_decision ("
+  "  recording_id INTEGER NOT NULL REFERENCES recording(id) ON DELETE CASCADE,"
+  "  rater_id INTEGER NOT NULL REFERENCES rater(id),"
+  "  model_hash TEXT NOT NULL,"
+  "  onset INTEGER NOT NULL,"
+  "  duration INTEGER NOT NULL CHECK (duration >= 0),"
+  "  decision INTEGER NOT NULL CHECK (decision IN (-1, 1)),"
+  "  annotation_id INTEGER,"
+  "  time INTEGER NOT NULL,"
+  "  PRIMARY KEY (recording_id, rater_id, model_hash, onset));"
+  "CREATE TABLE layout ("
+  "  id INTEGER PRIMARY KEY,"
+  "  recording_id INTEGER REFERENCES recording(id) ON DELETE CASCADE,"
+  "  patient TEXT,"
+  "  name TEXT NOT NULL,"
+  "  electrodes TEXT NOT NULL,"
+  "  modified INTEGER NOT NULL);"
+  "CREATE INDEX layout_recording ON layout (recording_id);"
+  "CREATE INDEX layout_patient ON layout (patient);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ICTO_STORE_SCHEMA_VERSION);

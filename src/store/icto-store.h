@@ -43,7 +43,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (IctoStore, icto_store, ICTO, STORE, GObject)
 
 /* Current schema version (PRAGMA user_version after migrations). */
-#define ICTO_STORE_SCHEMA_VERSION 1
+#define ICTO_STORE_SCHEMA_VERSION 2
 
 /* g_get_user_data_dir()/ictoscope/annotations.db (newly allocated). */
 char      *icto_store_default_path (void);
