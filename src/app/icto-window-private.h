@@ -39,6 +39,10 @@ struct _IctoWindow
   char                 *last_toast;
   char                 *filter;       /* "off", "review", "hfo80", "hfo250", "custom" */
   gboolean              ppm_from_settings;
+  struct _IctoWindowAnnotations *annotations;   /* icto-window-annotations.c */
+  struct _IctoWindowOverlays    *overlays;      /* icto-window-overlays.c */
+  struct _IctoWindowTrain       *train;         /* icto-window-train.c */
+  struct _IctoWindowMap         *map;           /* icto-window-map.c */
 };
 
 /* Adds @child as a page of the side panel (annotations, detections, map...).

@@ -6,7 +6,11 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "app/icto-window-annotations.h"
+#include "app/icto-window-map.h"
+#include "app/icto-window-overlays.h"
 #include "app/icto-window-private.h"
+#include "app/icto-window-train.h"
 #include "core/icto-overview.h"
 
 G_DEFINE_FINAL_TYPE (IctoWindow, icto_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -365,6 +369,10 @@ icto_window_dispose (GObject *object)
 {
   IctoWindow *self = ICTO_WINDOW (object);
 
+  _icto_window_map_dispose (self);
+  _icto_window_overlays_dispose (self);
+  _icto_window_train_dispose (self);
+  _icto_window_annotations_dispose (self);
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
   if (self->overview_job != NULL)
@@ -553,6 +561,10 @@ icto_window_class_init (IctoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IctoWindow, duration_section);
 
   _icto_window_class_actions_init (widget_class);
+  _icto_window_annotations_class_init (widget_class);
+  _icto_window_overlays_class_init (widget_class);
+  _icto_window_map_class_init (widget_class);
+  _icto_window_train_class_init (widget_class);
 }
 
 static void
@@ -658,6 +670,10 @@ icto_window_init (IctoWindow *self)
   rebuild_recent_menu (self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
   _icto_window_actions_update (self);
+  _icto_window_annotations_init (self);
+  _icto_window_overlays_init (self);
+  _icto_window_map_init (self);
+  _icto_window_train_init (self);
 }
 
 IctoWindow *

@@ -25,9 +25,12 @@
  * One row per window (see src/core/icto-inference.h for windows, channel
  * groups and short recordings).  TSV columns: start_s, end_s (seconds from
  * the first sample; the readouts belong to the window's last segment, which
- * ends at end_s), seizure_prob, then agreement.<label> per channel.  Rows are
- * written as windows finish.  JSON: {"file", "model", "channels": [labels],
- * "windows": [{"start_s", "end_s", "seizure_prob", "agreement": [..]}]}
+ * ends at end_s), seizure_prob, then agreement.<label> per channel, then
+ * contribution.<label> per channel (the channel's share of logit(seizure) -
+ * logit(other): they sum to the logit of seizure_prob, per channel group).
+ * Rows are written as windows finish.  JSON: {"file", "model", "channels":
+ * [labels], "windows": [{"start_s", "end_s", "seizure_prob", "agreement": [..],
+ * "contribution": [..]}]}
  * (NaN as null).  Without --model, the bundled model
  * (icto_inference_default_model_path: $ICTO_MODEL_PATH, the installed
  * models/ictoscope-demo.safetensors, or the source tree's).  Ctrl-C stops after the current layer: the rows finished
@@ -84,6 +87,11 @@ window_cb (const IctoInferenceWindow *w,
           fputc ('\t', run->tsv);
           print_value (run->tsv, w->agreement[c]);
         }
+      for (guint c = 0; c < w->n_channels; c++)
+        {
+          fputc ('\t', run->tsv);
+          print_value (run->tsv, w->contribution != NULL ? w->contribution[c] : NAN);
+        }
       fputc ('\n', run->tsv);
       fflush (run->tsv);
     }
@@ -102,6 +110,11 @@ window_cb (const IctoInferenceWindow *w,
       json_builder_begin_array (b);
       for (guint c = 0; c < w->n_channels; c++)
         json_value (b, w->agreement[c]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "contribution");
+      json_builder_begin_array (b);
+      for (guint c = 0; c < w->n_channels; c++)
+        json_value (b, w->contribution != NULL ? w->contribution[c] : NAN);
       json_builder_end_array (b);
       json_builder_end_object (b);
     }
@@ -253,6 +266,8 @@ icto_cli_infer (int    argc,
       fputs ("start_s\tend_s\tseizure_prob", tsv);
       for (guint i = 0; i < idx->len; i++)
         fprintf (tsv, "\tagreement.%s", icto_recording_get_signal (rec, g_array_index (idx, guint, i))->label);
+      for (guint i = 0; i < idx->len; i++)
+        fprintf (tsv, "\tcontribution.%s", icto_recording_get_signal (rec, g_array_index (idx, guint, i))->label);
       fputc ('\n', tsv);
     }
 

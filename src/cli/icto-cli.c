@@ -23,6 +23,11 @@ static const IctoCliCommand commands[] = {
   { "infer",    icto_cli_infer,    N_("Seizure probability and agreement per window of a recording") },
   { "annot",    icto_cli_annot,    N_("Add, list, edit, import and export annotations") },
   { "simulate", icto_cli_simulate, N_("Write a simulated iEEG recording with seizures") },
+  { "train-head", icto_cli_train_head, N_("Train a seizure detector head from a rater’s annotations") },
+  { "score",    icto_cli_score,    N_("Score the model’s seizure detections against a rater in SzCORE terms") },
+  { "predict",  icto_cli_predict,  N_("The model’s predicted continuation of the next 5 s (a prediction, not data)") },
+  { "layout",   icto_cli_layout,   N_("The electrode layout of a recording: position, shape and group of each channel") },
+  { "attention", icto_cli_attention, N_("The model’s attention between channels at a time (matrix, received, contributions)") },
 };
 
 int

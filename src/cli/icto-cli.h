@@ -19,6 +19,11 @@ int icto_cli_forward  (int argc, char **argv);
 int icto_cli_infer    (int argc, char **argv);
 int icto_cli_annot    (int argc, char **argv);
 int icto_cli_simulate (int argc, char **argv);
+int icto_cli_train_head (int argc, char **argv);
+int icto_cli_score    (int argc, char **argv);
+int icto_cli_predict  (int argc, char **argv);
+int icto_cli_layout   (int argc, char **argv);
+int icto_cli_attention (int argc, char **argv);
 
 /* Print "ictoscope-cli: <message>" on stderr; returns @status. */
 int icto_cli_fail (int status, const char *format, ...) G_GNUC_PRINTF (2, 3);

@@ -30,6 +30,24 @@ G_BEGIN_DECLS
  * preprocessing settings, and shown at once when that configuration returns
  * or the recording is reopened.
  *
+ * The cache holds per window the probability, agreement[C] and
+ * contribution[C] (not the predicted embeddings: C x D floats per 5 s would
+ * be gigabytes for a day; the continuation at the cursor is computed on
+ * demand by core/icto-prediction.h).  Cached windows are read on the main
+ * thread when the configuration is set (state DONE at once when complete);
+ * the worker thread writes through its own IctoStore connection on the same
+ * file, in transactions of 32 windows.
+ *
+ * Work is done in chunks of consecutive windows (icto_inference_run over a
+ * range: consecutive windows encode one new segment each; a new chunk takes
+ * the encodings it can from the worker's IctoEncodingCache of 64 MB, for
+ * 512-Hz continuous files); a new focus stops the running chunk after its
+ * current window unless the chunk is already running through the new focus
+ * range or the focus and its neighbours are all computed.
+ *
+ * The worker thread (and the model's threads it starts) runs at nice 10
+ * on Linux, below the UI thread, so that frames keep their pace.
+ *
  * Every public function is for the main thread (the thread-default main
  * context when the worker was created).  Results reach the main thread via
  * idle callbacks and "segments-changed"; none from cancelled work is
@@ -117,6 +135,64 @@ void     icto_inference_worker_get_values (IctoInferenceWorker *self,
                                            guint                first,
                                            guint                n,
                                            float               *out);
+
+/* Refinements (worker helper): */
+
+/* The hash of the current model file (icto_model_file_hash; with a head
+ * file set by icto_inference_worker_set_head(), "<model hash>+head:<head
+ * hash>"), NULL without a model.  Key of the cache and of detection
+ * decisions. */
+const char *icto_inference_worker_get_model_hash (IctoInferenceWorker *self);
+
+/* The recording (no new reference), NULL when none. */
+IctoRecording *icto_inference_worker_get_recording (IctoInferenceWorker *self);
+
+/* User-visible notes on how the documented rules applied to this recording
+ * and model (channels run in groups beyond the model's channel table, sample
+ * rates resampled to 512 Hz, a recording shorter than one window, EDF+D gaps
+ * and non-finite (flat-lined or disconnected) data leaving segments without
+ * results), one per line, translated; NULL when there is nothing to say.
+ * Newly allocated.  For the overlay legend. */
+char    *icto_inference_worker_get_notes (IctoInferenceWorker *self);
+
+/* Copies the values of segments [@first, @first + @n) as in
+ * icto_inference_worker_get_values() for every channel at once: @out is
+ * [n_channels * @n], channel-major.  ICTO_RESULT_PROBABILITY: [@n]. */
+void     icto_inference_worker_get_all_values (IctoInferenceWorker *self,
+                                               IctoResultKind       kind,
+                                               guint                first,
+                                               guint                n,
+                                               float               *out);
+
+/**
+ * icto_model_file_hash:
+ *
+ * A 256-bit hash (64 lower-case hex digits) of the bytes of the model file
+ * at @path, cached for the process by (path, size, modification time), so
+ * asking again is free.  Not cryptographic (4 lanes of 64-bit
+ * multiply-rotate, at memory speed: SHA-256 would keep the main thread busy
+ * for seconds on an MVPFormer-S file); any single changed 8-byte word
+ * changes the hash.  A cache key, not a signature.  Errors: G_FILE_ERROR_*
+ * when it cannot be read.  Any thread.
+ */
+char    *icto_model_file_hash (const char  *path,
+                               GError     **error);
+
+/**
+ * icto_inference_worker_set_head:
+ * @head_path: (nullable): a classification head file (e.g. from
+ *   `ictoscope-cli train-head`); NULL: the model file's own head
+ *
+ * (helper "head") Reloads the current model file with @head_path in place
+ * of its own head and restarts, as icto_inference_worker_set_model() does.
+ * The model hash (the cache key) becomes "<model hash>+head:<head hash>",
+ * so the results of each head are cached apart.  A later set_model() drops
+ * the head.  Errors: ICTO_CORE_ERROR_INVALID without a model, the model
+ * layer's load errors (the previous model stays).  Main thread.
+ */
+gboolean icto_inference_worker_set_head (IctoInferenceWorker *self,
+                                         const char          *head_path,
+                                         GError             **error);
 
 /*
  * Signals:

@@ -24,6 +24,134 @@ typedef struct {
   gboolean have_prev;
 } Group;
 
+/* ---- encoding cache (worker helper) ---- */
+
+typedef struct {
+  guint  signal;
+  gint64 first;
+} EncKey;
+
+struct _IctoEncodingCache {
+  GHashTable *table;    /* EncKey* -> float[D] (the key and value in one block) */
+  GQueue      order;    /* EncKey*, oldest first */
+  gsize       max_bytes;
+  gsize       bytes;
+  int         D;
+  guint64     hits, misses;
+};
+
+static guint
+enc_key_hash (gconstpointer p)
+{
+  const EncKey *k = p;
+
+  return (guint) (k->signal * 2654435761u) ^ (guint) (k->first ^ (k->first >> 32));
+}
+
+static gboolean
+enc_key_equal (gconstpointer a,
+               gconstpointer b)
+{
+  const EncKey *x = a, *y = b;
+
+  return x->signal == y->signal && x->first == y->first;
+}
+
+IctoEncodingCache *
+icto_encoding_cache_new (gsize max_bytes)
+{
+  IctoEncodingCache *cache = g_new0 (IctoEncodingCache, 1);
+
+  cache->table = g_hash_table_new_full (enc_key_hash, enc_key_equal, g_free, NULL);
+  g_queue_init (&cache->order);
+  cache->max_bytes = max_bytes;
+  return cache;
+}
+
+void
+icto_encoding_cache_free (IctoEncodingCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_queue_clear (&cache->order);
+  g_hash_table_destroy (cache->table);
+  g_free (cache);
+}
+
+void
+icto_encoding_cache_get_stats (IctoEncodingCache *cache,
+                               guint64           *hits,
+                               guint64           *misses)
+{
+  g_return_if_fail (cache != NULL);
+  if (hits != NULL)
+    *hits = cache->hits;
+  if (misses != NULL)
+    *misses = cache->misses;
+}
+
+static const float *
+enc_cache_lookup (IctoEncodingCache *cache,
+                  int                D,
+                  guint              signal,
+                  gint64             first)
+{
+  EncKey key = { signal, first };
+  EncKey *found;
+
+  if (cache->D != D)
+    return NULL;
+  found = g_hash_table_lookup (cache->table, &key);
+  if (found == NULL)
+    {
+      cache->misses++;
+      return NULL;
+    }
+  cache->hits++;
+  return (const float *) (gpointer) (found + 1);
+}
+
+static void
+enc_cache_insert (IctoEncodingCache *cache,
+                  int                D,
+                  guint              signal,
+                  gint64             first,
+                  const float       *enc)
+{
+  gsize entry = sizeof (EncKey) + sizeof (float) * (gsize) D;
+  EncKey *k;
+
+  if (cache->D != D)
+    {
+      /* another model: start afresh */
+      g_queue_clear (&cache->order);
+      g_hash_table_remove_all (cache->table);
+      cache->bytes = 0;
+      cache->D = D;
+    }
+  if (entry > cache->max_bytes)
+    return;
+  k = g_malloc (entry);
+  k->signal = signal;
+  k->first = first;
+  if (g_hash_table_contains (cache->table, k))
+    {
+      g_free (k);
+      return;
+    }
+  memcpy (k + 1, enc, sizeof (float) * (gsize) D);
+  while (cache->bytes + entry > cache->max_bytes && cache->order.length > 0)
+    {
+      EncKey *old = g_queue_pop_head (&cache->order);
+
+      g_hash_table_remove (cache->table, old);   /* frees it */
+      cache->bytes -= entry;
+    }
+  g_hash_table_add (cache->table, k);
+  g_queue_push_tail (&cache->order, k);
+  cache->bytes += entry;
+}
+
 guint
 icto_inference_count_windows (double duration_s)
 {
@@ -64,6 +192,8 @@ run_windows (IctoRecording               *recording,
   g_autofree float *pack_enc = NULL;
   g_autofree int *pack_idx = NULL;
   g_autofree float *agreement = NULL;
+  g_autofree float *features = NULL;  /* [D] channel mean of the last step */
+  g_autofree float *contribution = NULL;
   double total_s, start_s, end_s, span;
   guint n_ch, n_groups, n_windows, max_group = 0;
   int T, D, threads;
@@ -157,6 +287,8 @@ run_windows (IctoRecording               *recording,
   pack_enc = g_new (float, (gsize) T * max_group * D);
   pack_idx = g_new (int, (gsize) T * max_group);
   agreement = g_new (float, n_ch);
+  features = g_new (float, D);
+  contribution = g_new (float, n_ch);
   prev_first = g_new0 (gint64, n_ch);
   for (guint k = 0; k < n_groups; k++)
     {
@@ -244,11 +376,13 @@ run_windows (IctoRecording               *recording,
           continue;
         }
 
+      memset (features, 0, sizeof (float) * D);
       for (guint k = 0; ok && k < n_groups; k++)
         {
           Group *g = &groups[k];
           int C = (int) g->count;
           int n_pack = 0;
+          const float *cached = NULL;
           g_autoptr(IctoModelOutput) out = NULL;
 
           if (incr && g->have_prev)
@@ -273,6 +407,10 @@ run_windows (IctoRecording               *recording,
                 if (!fast && g->have_prev && t + 1 < T &&
                     memcmp (dst, g->prev_x + ((gsize) (t + 1) * C + c) * SEGMENT_LEN, sizeof (float) * SEGMENT_LEN) == 0)
                   memcpy (enc + n * D, g->prev_enc + ((gsize) (t + 1) * C + c) * D, sizeof (float) * D);
+                else if (fast && options->encodings != NULL &&
+                         (cached = enc_cache_lookup (options->encodings, D, chans[g->first + c],
+                                                     (gint64) (b * MODEL_RATE) + (gint64) t * SEGMENT_LEN)) != NULL)
+                  memcpy (enc + n * D, cached, sizeof (float) * D);
                 else
                   {
                     memcpy (pack_x + (gsize) n_pack * SEGMENT_LEN, dst, sizeof (float) * SEGMENT_LEN);
@@ -288,6 +426,11 @@ run_windows (IctoRecording               *recording,
                 }
               for (int i = 0; i < n_pack; i++)
                 memcpy (enc + (gsize) pack_idx[i] * D, pack_enc + (gsize) i * D, sizeof (float) * D);
+              if (fast && options->encodings != NULL)
+                for (int i = 0; i < n_pack; i++)
+                  enc_cache_insert (options->encodings, D, chans[g->first + pack_idx[i] % C],
+                                    (gint64) (b * MODEL_RATE) + (gint64) (pack_idx[i] / C) * SEGMENT_LEN,
+                                    pack_enc + (gsize) i * D);
             }
           out = icto_model_forward_encoded (st, enc, T, C, ICTO_FORWARD_LAST_STEPS, error);
           if (out == NULL)
@@ -304,6 +447,15 @@ run_windows (IctoRecording               *recording,
             prob = isnan (prob) ? out->class_probs[1] : MAX (prob, out->class_probs[1]);
           for (int c = 0; c < C; c++)
             agreement[g->first + c] = out->agreement ? out->agreement[(gsize) (T - 2) * C + c] : NAN;
+          for (int c = 0; c < C; c++)
+            contribution[g->first + c] = out->has_class && out->contribution ? out->contribution[c] : NAN;
+          for (int c = 0; c < C; c++)
+            {
+              const float *y = out->hidden_states + ((gsize) (T - 1) * C + c) * D;
+
+              for (int i = 0; i < D; i++)
+                features[i] += y[i] / (float) n_ch;
+            }
         }
       if (!ok)
         break;
@@ -316,6 +468,9 @@ run_windows (IctoRecording               *recording,
       result.seizure_prob = prob;
       result.n_channels = n_ch;
       result.agreement = agreement;
+      result.n_features = D;
+      result.features = features;
+      result.contribution = contribution;
       if (window_func != NULL && !window_func (&result, user_data))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));

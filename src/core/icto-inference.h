@@ -35,12 +35,33 @@ G_BEGIN_DECLS
  * Windows that touch a gap of an EDF+D file or the end of the data are skipped.
  */
 
+/*
+ * IctoEncodingCache (worker helper): encoder outputs kept across successive
+ * icto_inference_run() calls over the same recording, model and channel
+ * list, so that a caller running ranges in a changing order (the inference
+ * worker, on a jump) does not encode a segment twice.  Used only where a
+ * segment's samples depend on its position alone (every channel at 512 Hz
+ * in a continuous file); entries are (signal, first sample) -> D floats,
+ * the oldest dropped beyond @max_bytes.  Not thread-safe: one run at a time.
+ */
+typedef struct _IctoEncodingCache IctoEncodingCache;
+
+IctoEncodingCache *icto_encoding_cache_new  (gsize              max_bytes);
+void               icto_encoding_cache_free (IctoEncodingCache *cache);
+/* Hits and misses so far (for tests and benches). */
+void               icto_encoding_cache_get_stats (IctoEncodingCache *cache,
+                                                  guint64           *hits,
+                                                  guint64           *misses);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IctoEncodingCache, icto_encoding_cache_free)
+
 typedef struct {
   double       start_s;       /* from the first sample; >= 0 */
   double       duration_s;    /* <= 0: to the end of the recording */
   const guint *channels;      /* data signal indices in model order; NULL: all */
   guint        n_channels;
   int          n_threads;     /* <= 0: number of CPUs */
+  IctoEncodingCache *encodings; /* (nullable): reuse encodings across runs */
 } IctoInferenceOptions;
 
 typedef struct {
@@ -54,6 +75,16 @@ typedef struct {
   const float *agreement;     /* [n_channels]: cos(prediction of the last segment from
                                  segment T-2, encoder output of the last segment); NAN
                                  without a generative head */
+  int     n_features;         /* D (the model's n_embd) */
+  const float *features;      /* [n_features]: the vector the classification head
+                                 reads: the mean over all channels of the last
+                                 time step's hidden states (after ln_f); with
+                                 several channel groups, the channel-count
+                                 weighted mean of the groups' vectors */
+  const float *contribution;  /* [n_channels]: the channel's share of logit(seizure)
+                                 - logit(other) of its group's window (they sum to
+                                 the group's logit difference); NAN without a
+                                 classification head */
 } IctoInferenceWindow;
 
 /* Called on the calling thread for each window in order; return FALSE to stop

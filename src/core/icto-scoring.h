@@ -69,4 +69,61 @@ void icto_score_events (const GArray            *ref,
                         const IctoScoringParams *params,
                         IctoEventScore          *score);
 
+/* Refinements (worker helper): */
+
+/* The SzCORE preprocessing of one list (sort and unite overlapping events,
+ * merge gaps < min_gap_s, split events longer than max_event_s).  Returns a
+ * new GArray of IctoEvent. */
+GArray *icto_scoring_merge_split (const GArray            *events,
+                                  const IctoScoringParams *params);
+
+/* One point of a threshold sweep: detections (icto_detect_events with
+ * merge_gap_s = params->min_gap_s) at @threshold scored against the reference. */
+typedef struct {
+  float          threshold;
+  IctoEventScore score;
+} IctoSweepPoint;
+
+/**
+ * icto_score_sweep:
+ * @thresholds: (nullable): ascending thresholds; NULL: 0.01, 0.02 ... 0.99
+ *
+ * Sensitivity against false alarms per 24 h over thresholds.  Returns a
+ * GArray of IctoSweepPoint in threshold order.  Pure; any thread.
+ */
+GArray *icto_score_sweep (const float             *probs,
+                          guint                    n_segments,
+                          double                   segment_s,
+                          const GArray            *ref,
+                          double                   duration_s,
+                          const IctoScoringParams *params,
+                          const float             *thresholds,
+                          guint                    n_thresholds);
+
+/* Detection latency of one reference seizure. */
+typedef struct {
+  double   ref_start_s;       /* the reference event as given (its start is the EEC) */
+  double   ref_end_s;
+  gboolean detected;
+  double   detection_s;       /* start of the first hypothesis event (after merge and
+                                 split) overlapping the extended reference; NAN if none */
+  double   latency_eec_s;     /* detection_s - ref_start_s (negative: before the EEC,
+                                 within the 30-s tolerance); NAN if not detected */
+  double   latency_ueo_s;     /* detection_s - UEO; NAN if not detected or no UEO */
+} IctoEventLatency;
+
+/**
+ * icto_score_latencies:
+ * @ref: reference events as given (not merged: one latency per seizure)
+ * @ueo_s: (nullable) (array length=ref->len): UEO time of each reference
+ *   event, NAN when unknown; NULL: none known
+ *
+ * Returns a GArray of IctoEventLatency in the order of @ref.  Pure; any thread.
+ */
+GArray *icto_score_latencies (const GArray            *ref,
+                              const double            *ueo_s,
+                              const GArray            *hyp,
+                              double                   duration_s,
+                              const IctoScoringParams *params);
+
 G_END_DECLS

@@ -24,6 +24,10 @@ G_BEGIN_DECLS
  * @ICTO_MODEL_ERROR_INPUT: the input given to a forward pass does not fit the model (T, C, segment length, non-finite samples)
  * @ICTO_MODEL_ERROR_NO_HEAD: a readout was asked for whose head the model file does not contain
  * @ICTO_MODEL_ERROR_CANCELLED: the abort callback asked to stop
+ * @ICTO_MODEL_ERROR_TRAINING_ONE_CLASS: training data hold only one class (no positive or no negative window)
+ * @ICTO_MODEL_ERROR_TRAINING_TOO_FEW_POSITIVES: training data hold too few positive windows
+ * @ICTO_MODEL_ERROR_TRAINING_TOO_FEW_GROUPS: cross-validation needs positives in at least two groups (seizures or recordings)
+ * @ICTO_MODEL_ERROR_TRAINING_NON_FINITE: a training feature is NaN or infinite
  *
  * Error codes of the model library.  The messages name the file, the
  * tensor or key and what was expected.
@@ -44,6 +48,10 @@ typedef enum {
   ICTO_MODEL_ERROR_INPUT,
   ICTO_MODEL_ERROR_NO_HEAD,
   ICTO_MODEL_ERROR_CANCELLED,
+  ICTO_MODEL_ERROR_TRAINING_ONE_CLASS,
+  ICTO_MODEL_ERROR_TRAINING_TOO_FEW_POSITIVES,
+  ICTO_MODEL_ERROR_TRAINING_TOO_FEW_GROUPS,
+  ICTO_MODEL_ERROR_TRAINING_NON_FINITE,
 } IctoModelError;
 
 GQuark icto_model_error_quark (void);

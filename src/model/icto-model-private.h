@@ -37,6 +37,8 @@ struct _IctoModel {
   gsize             weight_bytes;
   GPtrArray        *files;      /* IctoSafetensors* kept mapped */
   GPtrArray        *buffers;    /* allocations owned */
+  IctoModel        *base;       /* icto_model_new_with_head(): the model whose
+                                   weights this one shares (a reference), or NULL */
 };
 
 /* Seconds spent so far in: encoder, row phase A (norm, projections, MLP),
@@ -45,6 +47,12 @@ struct _IctoModelState;
 void _icto_model_state_get_profile (struct _IctoModelState *self,
                                     double                 *seconds,
                                     gboolean                reset);
+
+/* TRUE: no exact shortcuts (zero channel table, reuse of the previous
+ * window's first-layer rows); the plain computation of the spec, for tests
+ * that compare both. */
+void _icto_model_state_set_generic (struct _IctoModelState *self,
+                                    gboolean                generic);
 
 /* Wavelet encoder features (icto-wavelet.c). */
 int  _icto_dwt_levels   (int L);

@@ -717,6 +717,7 @@ icto_model_unref (IctoModel *self)
   g_free (self->layers);
   g_clear_pointer (&self->files, g_ptr_array_unref);
   g_clear_pointer (&self->buffers, g_ptr_array_unref);
+  g_clear_pointer (&self->base, icto_model_unref);
   g_free (self);
 }
 
@@ -738,6 +739,12 @@ icto_model_has_classification_head (IctoModel *self)
   return self->cls_head != NULL;
 }
 
+const float *
+icto_model_get_classification_head (IctoModel *self)
+{
+  return self->cls_head;
+}
+
 gboolean
 icto_model_has_lora (IctoModel *self)
 {
@@ -748,4 +755,134 @@ gsize
 icto_model_get_weight_bytes (IctoModel *self)
 {
   return self->weight_bytes;
+}
+
+/* ---- trained heads (a classification head over a loaded model) --------------- */
+
+IctoModel *
+icto_model_new_with_head (IctoModel   *base,
+                          const char  *head_path,
+                          GError     **error)
+{
+  g_autoptr(IctoSafetensors) st = NULL;
+  g_autoptr(IctoModel) self = NULL;
+  const IctoTensorInfo *head = NULL;
+  gint64 want[2];
+  float *buf;
+
+  g_return_val_if_fail (base != NULL, NULL);
+  g_return_val_if_fail (head_path != NULL, NULL);
+
+  st = icto_safetensors_open (head_path, error);
+  if (st == NULL)
+    return NULL;
+  if (!check_config_agrees (st, &base->cfg, error))
+    return NULL;
+  want[0] = 2;
+  want[1] = base->cfg.n_embd;
+  for (guint i = 0; i < icto_safetensors_get_n_tensors (st); i++)
+    {
+      const IctoTensorInfo *t = icto_safetensors_get_tensor (st, i);
+
+      if (g_str_equal (t->name, "seizure_embeddings"))
+        continue;
+      if (!g_str_equal (t->name, "cls_head.weight") && !g_str_equal (t->name, "head.head.weight"))
+        {
+          g_set_error (error, ICTO_MODEL_ERROR,
+                       strstr (t->name, "lora_") != NULL ? ICTO_MODEL_ERROR_UNSUPPORTED
+                                                         : ICTO_MODEL_ERROR_UNKNOWN_TENSOR,
+                       _("“%s”: tensor “%s” does not belong in a head file that replaces the head "
+                         "of a loaded model (only cls_head.weight; load adapters with the model)"),
+                       icto_safetensors_get_name (st), t->name);
+          return NULL;
+        }
+      if (head != NULL)
+        {
+          g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_DUPLICATE_TENSOR,
+                       _("“%s” holds two classification heads (“%s” and “%s”)"),
+                       icto_safetensors_get_name (st), head->name, t->name);
+          return NULL;
+        }
+      if (t->dtype != ICTO_DTYPE_F32 && t->dtype != ICTO_DTYPE_F16 &&
+          t->dtype != ICTO_DTYPE_BF16 && t->dtype != ICTO_DTYPE_F64)
+        {
+          g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_DTYPE,
+                       _("“%s”: tensor “%s” has data type %s; F32, F16 or BF16 is needed"),
+                       icto_safetensors_get_name (st), t->name, icto_dtype_to_string (t->dtype));
+          return NULL;
+        }
+      if (!shape_equals (t, 2, want))
+        {
+          shape_error (st, t, 2, want, error);
+          return NULL;
+        }
+      head = t;
+    }
+  if (head == NULL)
+    {
+      g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_MISSING_TENSOR,
+                   _("“%s” holds no classification head (cls_head.weight of shape [2, %d])"),
+                   icto_safetensors_get_name (st), base->cfg.n_embd);
+      return NULL;
+    }
+  buf = g_new (float, 2 * (gsize) base->cfg.n_embd);
+  if (!icto_tensor_to_f32 (head, buf, error))
+    {
+      g_free (buf);
+      return NULL;
+    }
+  for (gsize i = 0; i < 2 * (gsize) base->cfg.n_embd; i++)
+    if (!isfinite (buf[i]))
+      {
+        g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_SHAPE,
+                     _("“%s”: tensor “%s” holds a value that is not a finite number"),
+                     icto_safetensors_get_name (st), head->name);
+        g_free (buf);
+        return NULL;
+      }
+
+  self = g_new0 (IctoModel, 1);
+  *self = *base;
+  self->ref_count = 1;
+  self->base = icto_model_ref (base);
+  self->layers = g_memdup2 (base->layers, sizeof (IctoLayerWeights) * (gsize) base->cfg.n_layer);
+  self->files = g_ptr_array_new_with_free_func ((GDestroyNotify) icto_safetensors_free);
+  self->buffers = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->buffers, buf);
+  self->cls_head = buf;
+  return g_steal_pointer (&self);
+}
+
+gboolean
+icto_model_write_head (const char   *path,
+                       int           n_embd,
+                       const float  *weight,
+                       const char   *summary_json,
+                       GError      **error)
+{
+  g_autoptr(IctoSafetensorsWriter) w = icto_safetensors_writer_new ();
+  g_autofree char *d = g_strdup_printf ("%d", n_embd);
+  gint64 shape[2] = { 2, n_embd };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (n_embd > 0, FALSE);
+  g_return_val_if_fail (weight != NULL, FALSE);
+
+  icto_safetensors_writer_add_metadata (w, "format", "ictoscope-head");
+  icto_safetensors_writer_add_metadata (w, "n_embd", d);
+  if (summary_json != NULL)
+    icto_safetensors_writer_add_metadata (w, ICTO_MODEL_HEAD_SUMMARY_KEY, summary_json);
+  icto_safetensors_writer_add_f32 (w, "cls_head.weight", ICTO_DTYPE_F32, 2, shape, weight);
+  return icto_safetensors_writer_write (w, path, error);
+}
+
+char *
+icto_model_read_head_summary (const char  *head_path,
+                              GError     **error)
+{
+  g_autoptr(IctoSafetensors) st = icto_safetensors_open (head_path, error);
+
+  if (st == NULL)
+    return NULL;
+  return g_strdup (icto_safetensors_get_metadata (st, ICTO_MODEL_HEAD_SUMMARY_KEY));
 }

@@ -92,6 +92,9 @@ const IctoModelConfig *icto_model_get_config (IctoModel *self);
 /* Whether the file(s) gave a generative head [D, D] / classification head [2, D]. */
 gboolean icto_model_has_generative_head     (IctoModel *self);
 gboolean icto_model_has_classification_head (IctoModel *self);
+/* The classification head [2, D] row-major (logits = W . pooled), NULL
+ * without one; valid as long as @self. */
+const float *icto_model_get_classification_head (IctoModel *self);
 /* Whether LoRA adapters were folded at load. */
 gboolean icto_model_has_lora                (IctoModel *self);
 
@@ -101,6 +104,53 @@ gsize icto_model_get_weight_bytes (IctoModel *self);
 /* Number of wavelet features for a segment of @segment_len samples (db4,
  * 'periodic'): 2610 for 2560.  Pure function. */
 int icto_model_dwt_size_for (int segment_len);
+
+/* ---- trained classification heads ------------------------------------------- */
+
+/* `__metadata__` key of a head file holding its training summary (JSON). */
+#define ICTO_MODEL_HEAD_SUMMARY_KEY "ictoscope_training"
+
+/**
+ * icto_model_new_with_head:
+ * @base: a loaded model
+ * @head_path: a head file: `cls_head.weight` (or `head.head.weight`) of shape
+ *   [2, D] in F32, F16, BF16 or F64, optionally `seizure_embeddings`; its
+ *   `__metadata__` may give n_embd, n_layer, n_head, n_head_kv, lora_rank,
+ *   which must match @base
+ *
+ * A new model that shares every weight of @base (it holds a reference on
+ * it: cheap, no copy) with the classification head replaced by the file's
+ * (as icto_model_load (weights, head_path, NULL) would give, without
+ * reading the base again).  @base is not changed: workers running it are
+ * not affected.  Errors: ICTO_MODEL_ERROR_IO and the header errors of the
+ * safetensors reader, _CONFIG (metadata disagree with @base), _UNKNOWN_TENSOR
+ * (any other tensor), _UNSUPPORTED (LoRA adapters: load those with the
+ * model), _DUPLICATE_TENSOR (two heads), _MISSING_TENSOR (no head), _DTYPE,
+ * _SHAPE (wrong shape or a non-finite weight).  Any thread.
+ */
+IctoModel *icto_model_new_with_head (IctoModel   *base,
+                                     const char  *head_path,
+                                     GError     **error);
+
+/**
+ * icto_model_write_head:
+ * @weight: [2, @n_embd] row-major: logits = weight . pooled (spec §7.1, no bias)
+ * @summary_json: (nullable): stored in `__metadata__` under
+ *   ICTO_MODEL_HEAD_SUMMARY_KEY
+ *
+ * Writes a head file (`cls_head.weight` F32 [2, n_embd]; metadata format =
+ * "ictoscope-head", n_embd) atomically.  Error: ICTO_MODEL_ERROR_IO.
+ */
+gboolean icto_model_write_head (const char   *path,
+                                int           n_embd,
+                                const float  *weight,
+                                const char   *summary_json,
+                                GError      **error);
+
+/* The training summary of a head file (newly allocated JSON text), or NULL
+ * when the file has none (no error) or cannot be read (error set). */
+char *icto_model_read_head_summary (const char  *head_path,
+                                    GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IctoModel, icto_model_unref)
 

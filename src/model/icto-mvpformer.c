@@ -22,6 +22,9 @@
  *      per-query tables (q+v')·r_j and (q+z)·s_j, gathered
  *   C  row chunks: h += o W_o^T
  * Every matrix product is a single-threaded cblas_sgemm on one worker.
+ * Two exact shortcuts (off with _icto_model_state_set_generic): attention
+ * of a layer whose channel table is zero (attention_split), and the first
+ * layer's phase A reused from the previous, consecutive window (layer0_rows).
  */
 
 #define ENC_CHUNK 64     /* tokens per encoder work item */
@@ -43,6 +46,9 @@ typedef struct {
   float  *zc;            /* [C] */
   float  *inv_sum;       /* [C] */
   float  *scores;        /* [R, N] */
+  float  *vsum;          /* [T, hd]: values summed over channels (zero channel table) */
+  float  *aw;            /* [R, T]: weights of the steps outside the content window */
+  float  *ot;            /* [R, hd]: attention output rows before scaling */
   gsize   cap_attn;      /* capacity of scores: C * N */
   int     cap_T, cap_C;
 } Worker;
@@ -60,6 +66,14 @@ struct _IctoModelState {
   int                   cap_chan;
   float                *chan_part;   /* [Hkv, C, C] */
   double                prof[4];     /* seconds: encoder, rows A, attention, rows C */
+  gboolean             *chan_zero;   /* [n_layer]: the layer's channel table s is all zero */
+  gboolean              generic;     /* no fast paths (tests) */
+  /* the previous window's first layer after its rows phase A (exact reuse:
+   * phase A is a function of each token's encoder output alone) */
+  int                   l0_T, l0_C;  /* 0: nothing cached */
+  int                   l0_base;     /* slot of the cached window's step 0 */
+  gsize                 l0_cap;      /* tokens */
+  float                *l0_enc, *l0_h, *l0_q, *l0_kv;
 };
 
 typedef struct {
@@ -69,7 +83,9 @@ typedef struct {
   int                     T, C, N;
   int                     chunk_rows, n_chunks;
   int                     row_from;   /* rows below: keys/values only (last layer, LAST_STEPS) */
+  int                     a_from;     /* phase A: rows below are already done */
   gboolean                want_chan;
+  gboolean                chan_zero;  /* this layer's channel table is zero */
   float                  *attn_full;  /* [H, N, N] or NULL */
   /* encoder */
   const float            *x;
@@ -310,6 +326,20 @@ icto_model_state_new (IctoModel *model,
       self->workers[i].feat = g_new (double, c->dwt_size);
       self->workers[i].gfeat = g_new (float, (gsize) ENC_CHUNK * c->dwt_size);
     }
+  /* A zero channel table (the bundled model keeps it at zero) makes the
+   * channel term vanish: attention then has a cheaper exact form (see
+   * attention_item). */
+  self->chan_zero = g_new0 (gboolean, c->n_layer);
+  for (int l = 0; l < c->n_layer; l++)
+    {
+      const float *st = model->layers[l].s_table;
+      gsize n = (gsize) c->n_channels * model->kv_dim;
+      gsize i = 0;
+
+      while (i < n && st[i] == 0.0f)
+        i++;
+      self->chan_zero[l] = i == n;
+    }
   return self;
 }
 
@@ -324,6 +354,9 @@ worker_free_attn (Worker *w)
   g_clear_pointer (&w->zc, g_free);
   g_clear_pointer (&w->inv_sum, g_free);
   g_clear_pointer (&w->scores, g_free);
+  g_clear_pointer (&w->vsum, g_free);
+  g_clear_pointer (&w->aw, g_free);
+  g_clear_pointer (&w->ot, g_free);
 }
 
 void
@@ -349,8 +382,20 @@ icto_model_state_free (IctoModelState *self)
   g_free (self->o);
   g_free (self->ff);
   g_free (self->chan_part);
+  g_free (self->chan_zero);
+  g_free (self->l0_enc);
+  g_free (self->l0_h);
+  g_free (self->l0_q);
+  g_free (self->l0_kv);
   icto_model_unref (self->model);
   g_free (self);
+}
+
+void
+_icto_model_state_set_generic (IctoModelState *self,
+                               gboolean        generic)
+{
+  self->generic = generic;
 }
 
 void
@@ -389,7 +434,7 @@ ensure_capacity (IctoModelState *self,
   const IctoModel *m = self->model;
   const IctoModelConfig *c = &m->cfg;
   int N = T * C;
-  gsize R = (gsize) C;   /* score rows of one query head */
+  gsize R = (gsize) C * (c->n_head / c->n_head_kv);   /* score rows of one kv head */
 
   if (N > self->cap_N)
     {
@@ -426,7 +471,7 @@ ensure_capacity (IctoModelState *self,
       w->cap_C = MAX (C, w->cap_C);
       w->cap_attn = MAX (R * N, w->cap_attn);
       {
-        gsize rmax = (gsize) w->cap_C;
+        gsize rmax = (gsize) w->cap_C * (c->n_head / c->n_head_kv);
 
         w->qc = g_new (float, rmax * m->head_dim);
         w->qb = g_new (float, rmax * m->head_dim);
@@ -434,8 +479,11 @@ ensure_capacity (IctoModelState *self,
         w->tb = g_new (float, rmax * w->cap_T);
         w->tz = g_new (float, rmax * w->cap_C);
         w->zc = g_new (float, w->cap_C);
-        w->inv_sum = g_new (float, w->cap_C);
+        w->inv_sum = g_new (float, rmax);
         w->scores = g_new (float, w->cap_attn);
+        w->vsum = g_new (float, (gsize) w->cap_T * m->head_dim);
+        w->aw = g_new (float, rmax * w->cap_T);
+        w->ot = g_new (float, rmax * m->head_dim);
       }
     }
 }
@@ -528,11 +576,13 @@ phase_a_item (gpointer data,
   const IctoLayerWeights *w = x->w;
   IctoModelState *st = x->st;
   int D = c->n_embd, F = c->n_inner, kv2 = 2 * m->kv_dim;
-  int r0 = item * x->chunk_rows;
+  int r0 = x->a_from + item * x->chunk_rows;
   int rows = MIN (x->chunk_rows, x->N - r0);
   float *a = st->a + (gsize) r0 * D;
   float *ff;
 
+  if (rows <= 0)
+    return;
   for (int r = 0; r < rows; r++)
     rms_norm (st->h + (gsize) (r0 + r) * D, w->ln_1, a + (gsize) r * D, D, c->layer_norm_epsilon);
   gemm_nt (rows, kv2, D, a, D, w->kv, D, 0.0f, st->kv + (gsize) r0 * kv2, kv2);
@@ -577,6 +627,115 @@ phase_c_item (gpointer data,
            x->st->h + (gsize) r0 * D, D);
 }
 
+/*
+ * Attention of one (query step t, kv head g) item when the layer's channel
+ * table is zero (Γ = 0) and the item has steps outside the content window
+ * (0 <= t' < cs): the score of such a key is B / sqrt(hd), which depends on
+ * the key's step only.  Exactly, for a query row:
+ *   sum over those keys of e^(score - max) v_m = sum_t' e^(B_t' / sqrt(hd) - max) V_t',
+ *   V_t' = sum over the channels c' of v_(t', c')   (shared by every query row),
+ * and each of them adds C e^(B_t' / sqrt(hd) - max) to the softmax sum.  The
+ * content scores and the p·v product are computed for the steps cs..t only.
+ */
+static void
+attention_split (Ctx    *x,
+                 Worker *w,
+                 int     t,
+                 int     g,
+                 int     cs)
+{
+  const IctoModel *m = x->m;
+  const IctoModelConfig *c = &m->cfg;
+  const IctoLayerWeights *lw = x->w;
+  IctoModelState *st = x->st;
+  int T = x->T, C = x->C;
+  int H = c->n_head, Hkv = c->n_head_kv, G = H / Hkv;
+  int hd = m->head_dim, kvD = m->kv_dim, D = c->n_embd, kv2 = 2 * kvD;
+  int nin = (t + 1 - cs) * C;   /* keys inside the content window */
+  int R = G * C;
+  float scale = (float) (1.0 / sqrt ((double) hd));
+  const float *u = lw->attn_bias + g * hd;
+  const float *vb = lw->attn_bias + kvD + g * hd;
+  float *S = w->scores;
+
+  /* V_t' for t' < cs */
+  for (int tp = 0; tp < cs; tp++)
+    {
+      float *vs = w->vsum + (gsize) tp * hd;
+
+      memset (vs, 0, sizeof (float) * hd);
+      for (int cj = 0; cj < C; cj++)
+        {
+          const float *v = st->kv + (gsize) (tp * C + cj) * kv2 + kvD + g * hd;
+
+          for (int i = 0; i < hd; i++)
+            vs[i] += v[i];
+        }
+    }
+  memset (w->zc, 0, sizeof (float) * C);
+
+  /* the G query heads of kv head g as R = G C rows (row hh C + ci) */
+  for (int hh = 0; hh < G; hh++)
+    for (int ci = 0; ci < C; ci++)
+      {
+        const float *qs = st->q + (gsize) (t * C + ci) * D + (g * G + hh) * hd;
+        float *qc = w->qc + (gsize) (hh * C + ci) * hd, *qb = w->qb + (gsize) (hh * C + ci) * hd;
+
+        for (int i = 0; i < hd; i++)
+          {
+            qc[i] = qs[i] + u[i];
+            qb[i] = qs[i] + vb[i];
+          }
+      }
+  gemm_nt (R, nin, hd, w->qc, hd, st->kv + (gsize) cs * C * kv2 + g * hd, kv2, 0.0f, S, nin);
+  gemm_nt (R, T, hd, w->qb, hd, lw->r_table + g * hd, kvD, 0.0f, w->tb, T);
+
+  for (int r = 0; r < R; r++)
+    {
+      float *srow = S + (gsize) r * nin;
+      const float *tb = w->tb + (gsize) r * T;
+      float *aw = w->aw + (gsize) r * cs;
+      float mx[LANES];
+      float rmax, sum, osum = 0.0f;
+
+      for (int k = 0; k < LANES; k++)
+        mx[k] = -G_MAXFLOAT;
+      for (int tp = cs; tp <= t; tp++)
+        combine_max (srow + (gsize) (tp - cs) * C, w->zc, tb[T - 1 - (t - tp)], scale, C, mx);
+      rmax = mx[0];
+      for (int k = 1; k < LANES; k++)
+        rmax = mx[k] > rmax ? mx[k] : rmax;
+      for (int tp = 0; tp < cs; tp++)
+        {
+          aw[tp] = tb[T - 1 - (t - tp)] * scale;
+          rmax = aw[tp] > rmax ? aw[tp] : rmax;
+        }
+      sum = exp_sum (srow, nin, rmax);
+      for (int tp = 0; tp < cs; tp++)
+        {
+          aw[tp] = exp_nonpos (aw[tp] - rmax);
+          osum += aw[tp];
+        }
+      w->inv_sum[r] = 1.0f / (sum + (float) C * osum);
+    }
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, R, hd, nin,
+               1.0f, S, nin, st->kv + (gsize) cs * C * kv2 + kvD + g * hd, kv2, 0.0f, w->ot, hd);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, R, hd, cs,
+               1.0f, w->aw, cs, w->vsum, hd, 1.0f, w->ot, hd);
+  /* scaled into the heads' columns of o */
+  for (int hh = 0; hh < G; hh++)
+    for (int ci = 0; ci < C; ci++)
+      {
+        const float *src = w->ot + (gsize) (hh * C + ci) * hd;
+        float *dst = st->o + (gsize) (t * C + ci) * D + (g * G + hh) * hd;
+        float f = w->inv_sum[hh * C + ci];
+
+        for (int i = 0; i < hd; i++)
+          dst[i] = src[i] * f;
+      }
+}
+
 static void
 attention_item (gpointer data,
                 int      item,
@@ -605,6 +764,11 @@ attention_item (gpointer data,
    * 1/sum is applied to the output rows instead */
   gboolean need_probs = cpart != NULL || x->attn_full != NULL;
 
+  if (x->chan_zero && !need_probs && cs > 0)
+    {
+      attention_split (x, w, t, g, cs);
+      return;
+    }
   if (cpart != NULL)
     memset (cpart, 0, sizeof (float) * C * C);
 
@@ -711,6 +875,104 @@ gen_head_item (gpointer data,
            x->head_out + (gsize) r0 * D, D);
 }
 
+/*
+ * Rows phase A of the first layer, reusing the previous call's rows when
+ * this window's first T-1 steps hold exactly the encoder outputs of the
+ * previous window's last T-1 steps (consecutive windows of a recording at
+ * a 5-s stride): phase A is a per-token function of the encoder output,
+ * so only the last step's C rows are computed.  The kept rows are a ring
+ * of T steps: window step t is in slot (l0_base + t) mod T.
+ */
+static gboolean
+layer0_match (IctoModelState *self,
+              const float    *encoded,
+              int             T,
+              int             C,
+              int             D)
+{
+  gsize step = (gsize) C * D;
+
+  if (self->l0_T != T || self->l0_C != C || T < 2)
+    return FALSE;
+  /* cached steps 1..T-1 against the new steps 0..T-2, in contiguous runs */
+  for (int t = 1; t < T;)
+    {
+      int s = (self->l0_base + t) % T;
+      int run = MIN (T - t, T - s);
+
+      if (memcmp (self->l0_enc + s * step, encoded + (t - 1) * step, sizeof (float) * run * step) != 0)
+        return FALSE;
+      t += run;
+    }
+  return TRUE;
+}
+
+static void
+layer0_rows (IctoModelState *self,
+             Ctx            *ctx,
+             const float    *encoded)
+{
+  const IctoModel *m = self->model;
+  int D = m->cfg.n_embd, kv2 = 2 * m->kv_dim;
+  int T = ctx->T, C = ctx->C, N = ctx->N;
+
+  if (layer0_match (self, encoded, T, C, D))
+    {
+      int chunks = self->n_threads;
+      Ctx sub = *ctx;
+      int slot;
+
+      for (int t = 1; t < T;)
+        {
+          int s = (self->l0_base + t) % T;
+          int run = MIN (T - t, T - s);
+          gsize from = (gsize) s * C, to = (gsize) (t - 1) * C, rows = (gsize) run * C;
+
+          memcpy (self->h + to * D, self->l0_h + from * D, sizeof (float) * rows * D);
+          memcpy (self->q + to * D, self->l0_q + from * D, sizeof (float) * rows * D);
+          memcpy (self->kv + to * kv2, self->l0_kv + from * kv2, sizeof (float) * rows * kv2);
+          t += run;
+        }
+      sub.a_from = (T - 1) * C;
+      sub.chunk_rows = (C + chunks - 1) / chunks;
+      chunks = (C + sub.chunk_rows - 1) / sub.chunk_rows;
+      _icto_thread_pool_run (self->pool, chunks, phase_a_item, &sub);
+      /* the new last step replaces the dropped first one */
+      slot = self->l0_base;
+      {
+        gsize to = (gsize) slot * C, from = (gsize) (T - 1) * C;
+
+        memcpy (self->l0_enc + to * D, encoded + from * D, sizeof (float) * C * D);
+        memcpy (self->l0_h + to * D, self->h + from * D, sizeof (float) * C * D);
+        memcpy (self->l0_q + to * D, self->q + from * D, sizeof (float) * C * D);
+        memcpy (self->l0_kv + to * kv2, self->kv + from * kv2, sizeof (float) * C * kv2);
+      }
+      self->l0_base = (self->l0_base + 1) % T;
+      return;
+    }
+
+  _icto_thread_pool_run (self->pool, ctx->n_chunks, phase_a_item, ctx);
+  if ((gsize) N > self->l0_cap)
+    {
+      g_free (self->l0_enc);
+      g_free (self->l0_h);
+      g_free (self->l0_q);
+      g_free (self->l0_kv);
+      self->l0_cap = (gsize) N;
+      self->l0_enc = g_new (float, self->l0_cap * D);
+      self->l0_h = g_new (float, self->l0_cap * D);
+      self->l0_q = g_new (float, self->l0_cap * D);
+      self->l0_kv = g_new (float, self->l0_cap * kv2);
+    }
+  memcpy (self->l0_enc, encoded, sizeof (float) * N * D);
+  memcpy (self->l0_h, self->h, sizeof (float) * N * D);
+  memcpy (self->l0_q, self->q, sizeof (float) * N * D);
+  memcpy (self->l0_kv, self->kv, sizeof (float) * N * kv2);
+  self->l0_T = T;
+  self->l0_C = C;
+  self->l0_base = 0;
+}
+
 void
 icto_model_output_free (IctoModelOutput *output)
 {
@@ -807,13 +1069,17 @@ icto_model_forward_encoded (IctoModelState   *self,
       if (check_abort (self, error))
         return NULL;
       ctx.w = &m->layers[l];
+      ctx.chan_zero = self->chan_zero[l] && !self->generic;
       ctx.attn_full = (l == c->n_layer - 1) ? out->attn_probs_last : NULL;
       /* last layer with LAST_STEPS: rows of steps T-2 and T-1 only */
       ctx.row_from = (l == c->n_layer - 1 && (flags & ICTO_FORWARD_LAST_STEPS)) ? MAX (0, T - 2) * C : 0;
       {
         gint64 t0 = g_get_monotonic_time (), t1, t2;
 
-        _icto_thread_pool_run (self->pool, ctx.n_chunks, phase_a_item, &ctx);
+        if (l == 0 && ctx.row_from == 0 && !self->generic)
+          layer0_rows (self, &ctx, encoded);
+        else
+          _icto_thread_pool_run (self->pool, ctx.n_chunks, phase_a_item, &ctx);
         t1 = g_get_monotonic_time ();
         _icto_thread_pool_run (self->pool, (T - ctx.row_from / C) * Hkv, attention_item, &ctx);
         t2 = g_get_monotonic_time ();

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signal/icto-layout.h"
 #include "signal/icto-montage.h"
 
 #define MAX_OUTPUTS   4096
@@ -125,8 +126,20 @@ icto_montage_new (IctoMontageKind    kind,
                   const gboolean    *excluded,
                   const char *const *groups)
 {
+  return icto_montage_new_with_layout (kind, labels, n_inputs, excluded, groups, NULL);
+}
+
+IctoMontage *
+icto_montage_new_with_layout (IctoMontageKind    kind,
+                              const char *const *labels,
+                              guint              n_inputs,
+                              const gboolean    *excluded,
+                              const char *const *groups,
+                              const IctoLayout  *layout)
+{
   IctoMontage *self;
   g_autofree char **shafts = NULL;
+  g_autoptr(IctoLayout) own_layout = NULL;
 
   g_return_val_if_fail (labels != NULL || n_inputs == 0, NULL);
   g_return_val_if_fail (kind != ICTO_MONTAGE_CUSTOM, NULL);
@@ -184,6 +197,10 @@ icto_montage_new (IctoMontageKind    kind,
       {
         /* shafts in order of first appearance */
         g_autoptr(GPtrArray) order = g_ptr_array_new ();
+        /* grid sizes: the caller's layout, else the label rule of icto-layout.h */
+        if (layout == NULL)
+          layout = own_layout = icto_layout_new_from_labels (labels, n_inputs, groups, NULL,
+                                                             ICTO_LAYOUT_HINT_AUTO, NULL, 0);
         for (guint i = 0; i < n_inputs; i++)
           if (shafts[i] && !g_ptr_array_find_with_equal_func (order, shafts[i], g_str_equal, NULL))
             g_ptr_array_add (order, shafts[i]);
@@ -192,6 +209,7 @@ icto_montage_new (IctoMontageKind    kind,
             const char *shaft = order->pdata[k];
             g_autoptr(GArray) contacts = g_array_new (FALSE, FALSE, sizeof (Contact));
             int max_number = 0;
+            int grid_rows = 0, grid_cols = 0;
             gboolean grid;
             for (guint i = 0; i < n_inputs; i++)
               {
@@ -205,7 +223,8 @@ icto_montage_new (IctoMontageKind    kind,
                 g_array_append_val (contacts, c);
               }
             g_array_sort (contacts, compare_contacts);
-            grid = contacts->len > 16 && max_number % 8 == 0;
+            grid = icto_layout_get_grid_size (layout, shaft, &grid_rows, &grid_cols) && grid_cols > 0;
+            (void) max_number;
             for (guint m = 0; m + 1 < contacts->len; m++)
               {
                 const Contact *a = &g_array_index (contacts, Contact, m);
@@ -213,7 +232,7 @@ icto_montage_new (IctoMontageKind    kind,
                 guint in[2] = { a->input, b->input };
                 float w[2] = { 1.0f, -1.0f };
                 g_autofree char *label = NULL;
-                if (b->number != a->number + 1 || (grid && a->number % 8 == 0))
+                if (b->number != a->number + 1 || (grid && a->number % grid_cols == 0))
                   continue;
                 label = g_strdup_printf ("%s-%s", labels[a->input], labels[b->input]);
                 add_output (self, label, shaft, in, w, 2);

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "signal/icto-layout.h"
 #include "signal/icto-signal-error.h"
 
 G_BEGIN_DECLS
@@ -24,9 +25,12 @@ G_BEGIN_DECLS
  *   caller marks); excluded inputs still get an output.
  * - BIPOLAR: for each shaft, contacts n and n+1 that both exist and are not
  *   excluded give "<a>-<b>" = a − b (e.g. LA1-LA2, LA2-LA3, ...).  A grid
- *   (a shaft with more than 16 contacts whose highest number is a multiple
- *   of 8) is read in rows of 8: G8-G9 is not formed.  Inputs without a
- *   contact number are left out.
+ *   is read in rows: G8-G9 is not formed on a grid of 8 columns, G4-G5 not
+ *   on a 4x4 grid.  Grids and their sizes come from the layout given to
+ *   icto_montage_new_with_layout(), else from the label rule of
+ *   icto-layout.h (e.g. a group of more than 16 contacts whose highest
+ *   number is a multiple of 8 has rows of 8; G1..G16 is 4x4).  Inputs
+ *   without a contact number are left out.
  * - SHAFT_AVERAGE: output i = input i − mean of the non-excluded inputs of
  *   the same shaft (inputs without a shaft: as recorded).
  * - CUSTOM: from our text format (icto_montage_new_from_data):
@@ -74,6 +78,15 @@ IctoMontage *icto_montage_new (IctoMontageKind    kind,
                                guint              n_inputs,
                                const gboolean    *excluded,
                                const char *const *groups);
+
+/* As icto_montage_new(); @layout (nullable) gives the grids and their
+ * sizes (its groups are matched by the shaft names of the inputs). */
+IctoMontage *icto_montage_new_with_layout (IctoMontageKind    kind,
+                                           const char *const *labels,
+                                           guint              n_inputs,
+                                           const gboolean    *excluded,
+                                           const char *const *groups,
+                                           const IctoLayout  *layout);
 
 IctoMontage *icto_montage_new_from_data (const char         *text,
                                          gssize              length,

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * @ICTO_SIGNAL_ERROR_RANGE: a requested channel or time range is outside the recording
  * @ICTO_SIGNAL_ERROR_CANCELLED: the operation was cancelled
  * @ICTO_SIGNAL_ERROR_PARSE: a montage, channels.tsv or other text file is malformed
+ * @ICTO_SIGNAL_ERROR_LAYOUT: an electrode layout (electrodes.tsv, coordsystem.json)
+ *     is well formed but its content is invalid (duplicate or empty name, value
+ *     out of range, contradictory grid size, unknown unit, too many contacts)
  *
  * Error codes of the signal library.  Messages are written for clinicians:
  * they say what is wrong with which file and what can be done.
@@ -30,6 +33,7 @@ typedef enum {
   ICTO_SIGNAL_ERROR_RANGE,
   ICTO_SIGNAL_ERROR_CANCELLED,
   ICTO_SIGNAL_ERROR_PARSE,
+  ICTO_SIGNAL_ERROR_LAYOUT,
 } IctoSignalError;
 
 GQuark icto_signal_error_quark (void);

@@ -803,6 +803,57 @@ icto_store_import_file (IctoStore          *store,
   return TRUE;
 }
 
+
+/* "Seizure SOZ=LA1,LA2" (the simulator's and many exports' style): a label
+ * name followed by free text.  Only the first word (up to a space, ':' or
+ * ';') is tried, so free text never matches a label by accident inside. */
+static IctoLabel *
+match_label_prefix (IctoStore  *store,
+                    const char *text)
+{
+  gsize n = strcspn (text, " \t:;");
+  g_autofree char *first = NULL;
+
+  if (n == 0 || text[n] == '\0')
+    return NULL;
+  first = g_strndup (text, n);
+  return icto_store_match_label (store, first);
+}
+
+/* A seizure record from free text: EEC at the onset, offset at the end, and
+ * the contacts of a "SOZ=A,B,C" token as the seizure-onset zone. */
+static IctoSeizureInfo *
+seizure_from_text (const char *text,
+                   gint64      onset,
+                   gint64      duration)
+{
+  IctoSeizureInfo *info = icto_seizure_info_new ();
+  const char *soz = strstr (text, "SOZ=");
+
+  info->eec = onset;
+  if (duration > 0)
+    info->offset = onset + duration;
+  if (soz != NULL)
+    {
+      gsize n = strcspn (soz + 4, " \t;");
+      g_autofree char *list = g_strndup (soz + 4, n);
+      g_auto(GStrv) parts = g_strsplit (list, ",", -1);
+      GPtrArray *contacts = g_ptr_array_new ();
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          g_strstrip (parts[i]);
+          if (parts[i][0] != '\0' && strchr (parts[i], '\t') == NULL)
+            g_ptr_array_add (contacts, g_strdup (parts[i]));
+        }
+      g_ptr_array_add (contacts, NULL);
+      info->soz = (char **) g_ptr_array_free (contacts, FALSE);
+      if (info->soz[0] == NULL)
+        g_clear_pointer (&info->soz, g_strfreev);
+    }
+  return info;
+}
+
 gboolean
 icto_store_import_events (IctoStore             *store,
                           gint64                 recording_id,
@@ -867,8 +918,16 @@ icto_store_import_events (IctoStore             *store,
       a->duration = duration;
       a->rater = g_strdup (rater);
       label = icto_store_match_label (store, text);
+      if (label == NULL)
+        label = match_label_prefix (store, text);
       if (label != NULL)
-        a->label = g_strdup (label->code);
+        {
+          a->label = g_strdup (label->code);
+          if (g_ascii_strcasecmp (text, label->code) != 0 && g_ascii_strcasecmp (text, label->name) != 0)
+            a->text = g_strdup (text);
+          if (g_strcmp0 (label->category, "seizure") == 0)
+            a->seizure = seizure_from_text (text, a->onset, a->duration);
+        }
       else
         {
           a->label = g_strdup ("note");

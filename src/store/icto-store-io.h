@@ -97,7 +97,11 @@ typedef struct {
  * @rater: (nullable): the rater whose layer receives the copies
  *
  * Copies EDF+ annotations into a rater's layer (one undoable action).  A text
- * equal to a label's code or name (ignoring case) gets that label; any other
+ * equal to a label's code or name (ignoring case) gets that label; a text
+ * whose first word (up to a space, ':' or ';') is a label's code or name
+ * gets that label with the whole text kept (so "Seizure SOZ=LA1,LA2" is a
+ * seizure); a seizure-category label also gets a seizure record (EEC at the
+ * onset, offset at the end, SOZ contacts from a "SOZ=A,B" token).  Any other
  * text becomes label "note" with the text kept.  Returns the number added
  * in @n_imported.
  */

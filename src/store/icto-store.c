@@ -2491,3 +2491,45 @@ _icto_store_exec (IctoStore   *self,
   g_return_val_if_fail (ICTO_IS_STORE (self), FALSE);
   return exec_sql (self, sql, error);
 }
+
+/* ---- for the store's other files (icto-store-private.h) ---- */
+
+struct sqlite3 *
+_icto_store_get_db (IctoStore *self)
+{
+  return self->db;
+}
+
+gboolean
+_icto_store_write (IctoStore           *self,
+                   IctoStoreWriteFunc   func,
+                   gpointer             data,
+                   GError             **error)
+{
+  return run_write (self, func, data, error);
+}
+
+void
+_icto_store_set_error (IctoStore   *self,
+                       GError     **error,
+                       int          rc,
+                       const char  *context)
+{
+  set_sqlite_error (self, error, rc, context);
+}
+
+struct sqlite3_stmt *
+_icto_store_get_stmt (IctoStore   *self,
+                      const char  *sql,
+                      GError     **error)
+{
+  return get_stmt (self, sql, error);
+}
+
+gint64
+_icto_store_ensure_rater (IctoStore   *self,
+                          const char  *name,
+                          GError     **error)
+{
+  return ensure_rater_id (self, name, error);
+}

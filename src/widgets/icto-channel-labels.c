@@ -16,6 +16,7 @@ G_DEFINE_FINAL_TYPE (IctoChannelLabels, icto_channel_labels, GTK_TYPE_WIDGET)
 
 enum {
   ROW_MENU,
+  ROW_TOGGLED,
   N_SIGNALS
 };
 
@@ -36,6 +37,13 @@ pressed_cb (GtkGestureClick   *gesture,
   if (row < 0)
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  /* Ctrl+primary click: toggle the channel (e.g. a seizure-onset-zone contact) */
+  if (gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_PRIMARY &&
+      (gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)) & GDK_CONTROL_MASK) != 0)
+    {
+      g_signal_emit (self, signals[ROW_TOGGLED], 0, row);
+      return;
+    }
   g_signal_emit (self, signals[ROW_MENU], 0, row, x, y);
 }
 
@@ -93,6 +101,10 @@ icto_channel_labels_class_init (IctoChannelLabelsClass *klass)
   signals[ROW_MENU] = g_signal_new ("row-menu", G_TYPE_FROM_CLASS (klass),
                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                     G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  /* ::row-toggled (int row): Ctrl+click on a label */
+  signals[ROW_TOGGLED] = g_signal_new ("row-toggled", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 1, G_TYPE_INT);
   gtk_widget_class_set_css_name (widget_class, "ictochannellabels");
 }
 

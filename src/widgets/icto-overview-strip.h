@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "core/icto-overview.h"
+#include "core/icto-scoring.h"
 #include "core/icto-session.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,31 @@ void       icto_overview_strip_set_session  (IctoOverviewStrip *self,
 /* Takes ownership of @overview (NULL clears: a plain strip without envelope). */
 void       icto_overview_strip_set_overview (IctoOverviewStrip *self,
                                              IctoOverview      *overview);
+
+/* The model's seizure probability per segment over the whole recording
+ * (NAN: none; copied) drawn as a trend along the bottom, coloured by
+ * @threshold.  NULL clears. */
+void       icto_overview_strip_set_probabilities (IctoOverviewStrip *self,
+                                                  const float       *probs,
+                                                  guint              n_segments,
+                                                  double             segment_s,
+                                                  double             threshold);
+/* Detections (seconds; copied) marked along the bottom edge.  NULL, 0 clears. */
+void       icto_overview_strip_set_detections    (IctoOverviewStrip *self,
+                                                  const IctoEvent   *events,
+                                                  guint              n_events);
+
+/* One stored annotation on the strip: a band when it has a duration
+ * (seizures), a tick otherwise, in colour 0xRRGGBB. */
+typedef struct {
+  gint64  onset;      /* ticks */
+  gint64  duration;   /* ticks */
+  guint32 rgb;
+} IctoOverviewMark;
+
+/* Replaces the annotation marks (copied). */
+void       icto_overview_strip_set_annotation_marks (IctoOverviewStrip      *self,
+                                                     const IctoOverviewMark *marks,
+                                                     guint                   n_marks);
 
 G_END_DECLS

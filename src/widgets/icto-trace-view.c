@@ -7,7 +7,12 @@
 #include <math.h>
 
 #include "core/icto-page-painter.h"
+#include "widgets/icto-agreement-strip.h"
+#include "widgets/icto-annotation-layer.h"
 #include "widgets/icto-channel-labels.h"
+#include "widgets/icto-prediction-layer.h"
+#include "widgets/icto-probability-lane.h"
+#include "widgets/icto-row-highlight.h"
 #include "widgets/icto-time-ruler.h"
 #include "widgets/icto-trace-area.h"
 #include "widgets/icto-trace-view.h"
@@ -22,6 +27,14 @@ struct _IctoTraceView
   IctoChannelLabels *labels;
   IctoTraceArea     *area;
   GtkPopover        *channel_menu;
+  /* model overlays (icto-window-overlays.c fills them) */
+  IctoProbabilityLane *probability_lane;
+  GtkWidget           *probability_label;
+  IctoAgreementStrip  *agreement_strip;
+  IctoPredictionLayer *prediction_layer;
+  IctoAnnotationLayer *annotation_layer;   /* added to the overlay in init */
+  IctoRowHighlight    *row_highlight;      /* added to the overlay in init (map) */
+  int                  highlighted_signal; /* -1: none */
 
   IctoSession       *session;
   gulong             changed_id;
@@ -39,6 +52,7 @@ enum {
   PROP_0,
   PROP_SESSION,
   PROP_READOUT,
+  PROP_HIGHLIGHTED_SIGNAL,
   N_PROPS
 };
 
@@ -65,6 +79,21 @@ set_readout (IctoTraceView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READOUT]);
 }
 
+/* The highlighted signal's row on the page (the first row showing it). */
+static void
+update_row_highlight (IctoTraceView *self)
+{
+  int row = -1;
+
+  if (self->row_highlight == NULL)
+    return;
+  for (guint r = 0; self->page != NULL && self->session != NULL && self->highlighted_signal >= 0 &&
+                    r < self->page->n_channels && row < 0; r++)
+    if (icto_session_get_row_signal (self->session, r) == self->highlighted_signal)
+      row = (int) r;
+  icto_row_highlight_set_row (self->row_highlight, row, self->page ? self->page->n_channels : 0);
+}
+
 static void
 apply_page (IctoTraceView *self,
             IctoTracePage *page)
@@ -78,6 +107,11 @@ apply_page (IctoTraceView *self,
   icto_trace_area_set_page (self->area, page);
   icto_time_ruler_set_page (self->ruler, page);
   icto_channel_labels_set_page (self->labels, page);
+  icto_prediction_layer_set_page (self->prediction_layer, page);
+  icto_annotation_layer_set_page (self->annotation_layer, page);
+  update_row_highlight (self);
+  if (page != NULL)
+    icto_probability_lane_set_range (self->probability_lane, page->start, page->duration);
 
   if (page != NULL && page->origin != NULL)
     {
@@ -296,6 +330,8 @@ row_menu_cb (IctoChannelLabels *labels,
   signal = icto_session_get_row_signal (self->session, (guint) row);
   if (signal < 0)
     return;
+  /* a clicked label is highlighted (the electrode map follows) */
+  icto_trace_view_set_highlighted_signal (self, signal);
 
   menu = g_menu_new ();
   state = g_menu_new ();
@@ -449,6 +485,9 @@ icto_trace_view_get_property (GObject    *object,
     case PROP_READOUT:
       g_value_set_string (value, self->readout);
       break;
+    case PROP_HIGHLIGHTED_SIGNAL:
+      g_value_set_int (value, self->highlighted_signal);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -466,6 +505,9 @@ icto_trace_view_set_property (GObject      *object,
     {
     case PROP_SESSION:
       icto_trace_view_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_HIGHLIGHTED_SIGNAL:
+      icto_trace_view_set_highlighted_signal (self, g_value_get_int (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -494,6 +536,9 @@ icto_trace_view_class_init (IctoTraceViewClass *klass)
   properties[PROP_READOUT] =
     g_param_spec_string ("readout", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HIGHLIGHTED_SIGNAL] =
+    g_param_spec_int ("highlighted-signal", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* ::error (GError) */
@@ -510,12 +555,19 @@ icto_trace_view_class_init (IctoTraceViewClass *klass)
   g_type_ensure (ICTO_TYPE_TIME_RULER);
   g_type_ensure (ICTO_TYPE_CHANNEL_LABELS);
   g_type_ensure (ICTO_TYPE_TRACE_AREA);
+  g_type_ensure (ICTO_TYPE_PROBABILITY_LANE);
+  g_type_ensure (ICTO_TYPE_AGREEMENT_STRIP);
+  g_type_ensure (ICTO_TYPE_PREDICTION_LAYER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/ictoscope/Ictoscope/ui/icto-trace-view.ui");
   gtk_widget_class_bind_template_child (widget_class, IctoTraceView, grid);
   gtk_widget_class_bind_template_child (widget_class, IctoTraceView, corner);
   gtk_widget_class_bind_template_child (widget_class, IctoTraceView, ruler);
   gtk_widget_class_bind_template_child (widget_class, IctoTraceView, labels);
   gtk_widget_class_bind_template_child (widget_class, IctoTraceView, area);
+  gtk_widget_class_bind_template_child (widget_class, IctoTraceView, probability_lane);
+  gtk_widget_class_bind_template_child (widget_class, IctoTraceView, probability_label);
+  gtk_widget_class_bind_template_child (widget_class, IctoTraceView, agreement_strip);
+  gtk_widget_class_bind_template_child (widget_class, IctoTraceView, prediction_layer);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "ictotraceview");
 }
@@ -530,6 +582,19 @@ icto_trace_view_init (IctoTraceView *self)
   g_signal_connect (self->area, "dragged", G_CALLBACK (dragged_cb), self);
   g_signal_connect (self->area, "scrolled", G_CALLBACK (scrolled_cb), self);
   g_signal_connect (self->labels, "row-menu", G_CALLBACK (row_menu_cb), self);
+
+  /* annotations over the traces: input is taken on the overlay (see the layer) */
+  self->annotation_layer = ICTO_ANNOTATION_LAYER (icto_annotation_layer_new ());
+  gtk_overlay_add_overlay (GTK_OVERLAY (gtk_widget_get_parent (GTK_WIDGET (self->area))),
+                           GTK_WIDGET (self->annotation_layer));
+  icto_annotation_layer_attach (self->annotation_layer, gtk_widget_get_parent (GTK_WIDGET (self->area)),
+                                GTK_WIDGET (self->area), GTK_WIDGET (self->labels));
+
+  /* the channel highlighted from the electrode map */
+  self->highlighted_signal = -1;
+  self->row_highlight = ICTO_ROW_HIGHLIGHT (icto_row_highlight_new ());
+  gtk_overlay_add_overlay (GTK_OVERLAY (gtk_widget_get_parent (GTK_WIDGET (self->area))),
+                           GTK_WIDGET (self->row_highlight));
 }
 
 GtkWidget *
@@ -603,4 +668,61 @@ icto_trace_view_refresh (IctoTraceView *self)
         }
     }
   apply_page (self, page);
+}
+
+IctoProbabilityLane *
+icto_trace_view_get_probability_lane (IctoTraceView *self)
+{
+  g_return_val_if_fail (ICTO_IS_TRACE_VIEW (self), NULL);
+  return self->probability_lane;
+}
+
+IctoAgreementStrip *
+icto_trace_view_get_agreement_strip (IctoTraceView *self)
+{
+  g_return_val_if_fail (ICTO_IS_TRACE_VIEW (self), NULL);
+  return self->agreement_strip;
+}
+
+IctoPredictionLayer *
+icto_trace_view_get_prediction_layer (IctoTraceView *self)
+{
+  g_return_val_if_fail (ICTO_IS_TRACE_VIEW (self), NULL);
+  return self->prediction_layer;
+}
+
+void
+icto_trace_view_set_model_lanes_visible (IctoTraceView *self,
+                                         gboolean       visible)
+{
+  g_return_if_fail (ICTO_IS_TRACE_VIEW (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->probability_lane), visible);
+  gtk_widget_set_visible (self->probability_label, visible);
+}
+
+IctoAnnotationLayer *
+icto_trace_view_get_annotation_layer (IctoTraceView *self)
+{
+  g_return_val_if_fail (ICTO_IS_TRACE_VIEW (self), NULL);
+  return self->annotation_layer;
+}
+
+void
+icto_trace_view_set_highlighted_signal (IctoTraceView *self,
+                                        int            signal)
+{
+  g_return_if_fail (ICTO_IS_TRACE_VIEW (self));
+  signal = MAX (signal, -1);
+  if (self->highlighted_signal == signal)
+    return;
+  self->highlighted_signal = signal;
+  update_row_highlight (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGHLIGHTED_SIGNAL]);
+}
+
+int
+icto_trace_view_get_highlighted_signal (IctoTraceView *self)
+{
+  g_return_val_if_fail (ICTO_IS_TRACE_VIEW (self), -1);
+  return self->highlighted_signal;
 }

@@ -29,3 +29,17 @@ icto_widgets_init (void)
       g_once_init_leave (&once, 1);
     }
 }
+
+void
+icto_widgets_name_search_entries (GtkWidget  *widget,
+                                  const char *label)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_SEARCH_ENTRY (c))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      icto_widgets_name_search_entries (c, label);
+    }
+}

@@ -141,7 +141,8 @@ static float
 direct_prob (int    start_s,
              int    first,
              int    n,
-             float *agreement)
+             float *agreement,
+             float *contribution)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IctoRecording) rec = icto_recording_open (edf_path, &error);
@@ -168,6 +169,9 @@ direct_prob (int    start_s,
   g_assert_nonnull (out->agreement);
   for (int c = 0; c < n; c++)
     agreement[c] = out->agreement[(gsize) (T - 2) * n + c];
+  g_assert_nonnull (out->contribution);
+  for (int c = 0; c < n; c++)
+    contribution[c] = out->contribution[c];
   return out->class_probs[1];
 }
 
@@ -186,13 +190,15 @@ test_infer_tsv (void)
   lines = g_strsplit (contents, "\n", -1);
   g_assert_cmpstr (lines[0], ==, "start_s\tend_s\tseizure_prob\tagreement.A1\tagreement.A2\tagreement.A3"
                                  "\tagreement.A4\tagreement.A5\tagreement.A6\tagreement.A7\tagreement.A8"
-                                 "\tagreement.A9\tagreement.A10");
+                                 "\tagreement.A9\tagreement.A10\tcontribution.A1\tcontribution.A2"
+                                 "\tcontribution.A3\tcontribution.A4\tcontribution.A5\tcontribution.A6"
+                                 "\tcontribution.A7\tcontribution.A8\tcontribution.A9\tcontribution.A10");
   for (int i = 1; lines[i] && lines[i][0]; i++)
     {
       g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
       double p;
 
-      g_assert_cmpuint (g_strv_length (f), ==, 3 + N_CH);
+      g_assert_cmpuint (g_strv_length (f), ==, 3 + 2 * N_CH);
       g_assert_cmpfloat (g_ascii_strtod (f[0], NULL), ==, 5.0 * (i - 1));
       g_assert_cmpfloat (g_ascii_strtod (f[1], NULL), ==, 5.0 * (i - 1) + 125);
       p = g_ascii_strtod (f[2], NULL);
@@ -203,6 +209,7 @@ test_infer_tsv (void)
           double a = g_ascii_strtod (f[3 + c], NULL);
           g_assert_true (isfinite (a));
           g_assert_cmpfloat (fabs (a), <=, 1.0);
+          g_assert_true (isfinite (g_ascii_strtod (f[3 + N_CH + c], NULL)));
         }
       n_rows++;
     }
@@ -235,16 +242,30 @@ test_infer_groups_match_library (void)
     {
       JsonObject *o = json_array_get_object_element (windows, w);
       JsonArray *agr = json_object_get_array_member (o, "agreement");
+      JsonArray *con = json_object_get_array_member (o, "contribution");
       double got = json_object_get_double_member (o, "seizure_prob");
-      float a[N_CH];
-      double p0 = direct_prob (5 * w, 0, 5, a);
-      double p1 = direct_prob (5 * w, 5, 5, a + 5);
+      float a[N_CH], k[N_CH];
+      double p0 = direct_prob (5 * w, 0, 5, a, k);
+      double p1 = direct_prob (5 * w, 5, 5, a + 5, k + 5);
+      double s0 = 0, s1 = 0;
 
       g_test_message ("window %u: groups %.6f %.6f, reported %.6f", w, p0, p1, got);
       g_assert_cmpfloat_with_epsilon (got, MAX (p0, p1), 1e-5);
       g_assert_cmpuint (json_array_get_length (agr), ==, N_CH);
       for (int c = 0; c < N_CH; c++)
         g_assert_cmpfloat_with_epsilon (json_array_get_double_element (agr, c), a[c], 1e-5);
+      /* contributions per channel, each group's summing to its logit difference */
+      g_assert_cmpuint (json_array_get_length (con), ==, N_CH);
+      for (int c = 0; c < N_CH; c++)
+        {
+          g_assert_cmpfloat_with_epsilon (json_array_get_double_element (con, c), k[c], 1e-5);
+          if (c < 5)
+            s0 += json_array_get_double_element (con, c);
+          else
+            s1 += json_array_get_double_element (con, c);
+        }
+      g_assert_cmpfloat_with_epsilon (s0, log (p0 / (1 - p0)), 1e-4);
+      g_assert_cmpfloat_with_epsilon (s1, log (p1 / (1 - p1)), 1e-4);
     }
 }
 
@@ -263,7 +284,8 @@ test_infer_channels_and_short (void)
   g_assert_cmpint (run_cli (args, &err), ==, 0);
   g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
-  g_assert_cmpstr (lines[0], ==, "start_s\tend_s\tseizure_prob\tagreement.A3\tagreement.A1");
+  g_assert_cmpstr (lines[0], ==, "start_s\tend_s\tseizure_prob\tagreement.A3\tagreement.A1"
+                                 "\tcontribution.A3\tcontribution.A1");
   /* shorter than a window: one window of 12 segments */
   g_assert_true (g_str_has_prefix (lines[1], "10.000\t70.000\t"));
   g_assert_cmpstr (lines[2], ==, "");
@@ -308,7 +330,7 @@ test_infer_interrupt (void)
   for (int i = 1; lines[i] && lines[i][0]; i++, rows++)
     {
       g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
-      g_assert_cmpuint (g_strv_length (f), ==, 3 + N_CH);
+      g_assert_cmpuint (g_strv_length (f), ==, 3 + 2 * N_CH);
     }
   g_assert_cmpint (rows, >=, 1);
   g_assert_cmpint (rows, <, 96);

@@ -101,8 +101,9 @@ class BundledModel(unittest.TestCase):
         print(f"seizures {seizures}; inside {list(zip(inside, np.round(p_in, 3)))}; "
               f"far {list(zip(far, np.round(p_far, 3)))}")
         # on average high inside, every far window low, and every inside
-        # window above every far one
-        self.assertGreater(float(np.mean(p_in)), 0.5)
+        # window above every far one (this model: mean 0.81 inside, at most
+        # 0.38 far)
+        self.assertGreater(float(np.mean(p_in)), 0.7)
         self.assertLess(max(p_far), 0.5)
         self.assertGreater(min(p_in), max(p_far))
 

@@ -109,6 +109,46 @@ test_grid_rows (void)
   g_assert_cmpint (find_output (m, "G9-G10"), >=, 0);
 }
 
+/* A 4x4 grid (16 contacts): rows of 4, so G4-G5 is not formed; a 16-contact
+ * depth shaft (apostrophe) stays a line; a layout given by the caller wins. */
+static void
+test_grid_4x4 (void)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(IctoMontage) m = NULL;
+  g_autoptr(IctoMontage) shaft = NULL;
+  g_autoptr(IctoMontage) wide = NULL;
+  g_autoptr(IctoLayout) layout = NULL;
+  const IctoLayoutGridSpec spec = { "G", 2, 8 };
+
+  for (int i = 1; i <= 16; i++)
+    g_ptr_array_add (names, g_strdup_printf ("G%d", i));
+  for (int i = 1; i <= 16; i++)
+    g_ptr_array_add (names, g_strdup_printf ("O'%d", i));
+  m = icto_montage_new (ICTO_MONTAGE_BIPOLAR, (const char *const *) names->pdata, 32, NULL, NULL);
+  /* grid: 4 rows of 3 pairs; shaft: 15 pairs */
+  g_assert_cmpuint (icto_montage_get_n_outputs (m), ==, 12 + 15);
+  g_assert_cmpint (find_output (m, "G4-G5"), ==, -1);
+  g_assert_cmpint (find_output (m, "G8-G9"), ==, -1);
+  g_assert_cmpint (find_output (m, "G12-G13"), ==, -1);
+  g_assert_cmpint (find_output (m, "G3-G4"), >=, 0);
+  g_assert_cmpint (find_output (m, "G5-G6"), >=, 0);
+  g_assert_cmpint (find_output (m, "O'8-O'9"), >=, 0);
+
+  /* the shaft alone, without the grid */
+  shaft = icto_montage_new (ICTO_MONTAGE_BIPOLAR, (const char *const *) names->pdata + 16, 16, NULL, NULL);
+  g_assert_cmpuint (icto_montage_get_n_outputs (shaft), ==, 15);
+
+  /* the user says the grid is 2 x 8 */
+  layout = icto_layout_new_from_labels ((const char *const *) names->pdata, 32, NULL, NULL,
+                                        ICTO_LAYOUT_HINT_AUTO, &spec, 1);
+  wide = icto_montage_new_with_layout (ICTO_MONTAGE_BIPOLAR, (const char *const *) names->pdata, 32,
+                                       NULL, NULL, layout);
+  g_assert_cmpuint (icto_montage_get_n_outputs (wide), ==, 14 + 15);
+  g_assert_cmpint (find_output (wide, "G4-G5"), >=, 0);
+  g_assert_cmpint (find_output (wide, "G8-G9"), ==, -1);
+}
+
 static void
 test_averages (void)
 {
@@ -272,6 +312,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signal/montage/parse-contact", test_parse_contact);
   g_test_add_func ("/signal/montage/bipolar", test_bipolar);
   g_test_add_func ("/signal/montage/grid-rows", test_grid_rows);
+  g_test_add_func ("/signal/montage/grid-4x4", test_grid_4x4);
   g_test_add_func ("/signal/montage/averages", test_averages);
   g_test_add_func ("/signal/montage/bids-groups", test_bids_groups);
   g_test_add_func ("/signal/montage/custom", test_custom);

@@ -419,6 +419,8 @@ test_edf_events (void)
     { S (20), -1, "spike@@LA2" },
     { S (25), -1, "a@@b not a channel" },
     { S (30), S (2), "  patient coughs " },
+    { S (40), S (60), "Seizure SOZ=LA1,LA2" },
+    { S (200), -1, "Spikes everywhere" },
   };
   const char *channels[] = { "LA1", "LA2", NULL };
   guint n = 0;
@@ -426,9 +428,24 @@ test_edf_events (void)
   g_assert_true (icto_store_import_events (store, rec, events, G_N_ELEMENTS (events), channels, "file",
                                            &n, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (n, ==, 6);
   list = icto_store_list (store, rec, G_MININT64, G_MAXINT64, NULL, &error);
-  g_assert_cmpuint (list->len, ==, 4);
+  g_assert_cmpuint (list->len, ==, 6);
+  {
+    IctoAnnotation *sim = list->pdata[4], *other = list->pdata[5];
+
+    /* a label name followed by free text: the label, the text kept, a seizure record */
+    g_assert_cmpstr (sim->label, ==, "sz");
+    g_assert_cmpstr (sim->text, ==, "Seizure SOZ=LA1,LA2");
+    g_assert_nonnull (sim->seizure);
+    g_assert_cmpint (sim->seizure->eec, ==, S (40));
+    g_assert_cmpint (sim->seizure->offset, ==, S (100));
+    g_assert_cmpuint (g_strv_length (sim->seizure->soz), ==, 2);
+    g_assert_cmpstr (sim->seizure->soz[0], ==, "LA1");
+    g_assert_cmpstr (sim->seizure->soz[1], ==, "LA2");
+    /* only a whole first word matches: "Spikes" is not "Spike" */
+    g_assert_cmpstr (other->label, ==, "note");
+  }
   {
     IctoAnnotation *sz = list->pdata[0], *spike = list->pdata[1], *odd = list->pdata[2], *note = list->pdata[3];
 

@@ -216,6 +216,10 @@ TRAIN_SIM = [
         ("LA:8,LH:8,RH:8", "mixed"), ("G:4x4,LA:6", "lvfa"), ("seeg", "spikes"),
         (None, "lvfa"), ("LA:10,LH:10", "native"), ("ecog", "mixed"),
         ("LA:6,LH:6,RA:6,RH:6", "spikes"), (None, "mixed"),
+        ("LA:8,LH:8", "lvfa"), ("seeg", "native"), ("G:4x4,LA:6", "spikes"),
+        ("LA:10,LH:10", "mixed"), (None, "spikes"), ("ecog", "lvfa"),
+        ("LA:8,RA:8,LH:8", "native"), ("LH:8,RH:8", "mixed"), ("seeg", "lvfa"),
+        ("LA:6,LH:6,RH:6", "spikes"), ("G:4x4,LA:4", "native"), (None, "lvfa"),
     ])
 ]
 TRAIN_SIM_SECONDS = 900

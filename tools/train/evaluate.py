@@ -88,9 +88,12 @@ class Model:
         out = []
         with torch.no_grad():
             f = torch.as_tensor(np.asarray(feats, dtype=np.float32))
-            for k in range(feats.shape[0] - T + 1):
-                _, _, _, logits = common.forward_features(self.module, f[None, k:k + T])
-                out.append(float(torch.softmax(logits[0], dim=0)[1]))
+            n = feats.shape[0] - T + 1
+            for k0 in range(0, max(0, n), 16):
+                ks = range(k0, min(n, k0 + 16))
+                x = torch.stack([f[k:k + T] for k in ks])
+                _, _, _, logits = common.forward_features(self.module, x)
+                out.extend(float(p) for p in torch.softmax(logits, dim=1)[:, 1])
         return np.array(out)
 
 

@@ -55,12 +55,12 @@ def parse_args(argv=None):
     p.add_argument("--cli", default=None, help="ictoscope-cli (default: $ICTO_CLI or a build dir)")
     p.add_argument("--real-dir", default=common.SHARED_REAL, help="../shared/data/real")
     p.add_argument("--pretrain-steps", type=int, default=120)
-    p.add_argument("--finetune-steps", type=int, default=330)
+    p.add_argument("--finetune-steps", type=int, default=450)
     p.add_argument("--batch", type=int, default=8, help="windows per step")
     p.add_argument("--channels", type=int, default=8, help="channels per training window")
     p.add_argument("--keep-channels", type=int, default=16,
                    help="channels of each recording kept for training (random, seeded)")
-    p.add_argument("--involved-weight", type=float, default=4.0,
+    p.add_argument("--involved-weight", type=float, default=30.0,
                    help="extra weight of seizure-involved channels (simulator's soz_fraction) "
                         "when choosing the kept channels")
     p.add_argument("--encoder-init", choices=("band", "default"), default="band",
@@ -71,6 +71,13 @@ def parse_args(argv=None):
     p.add_argument("--finetune-lr", type=float, default=5e-4)
     p.add_argument("--positive-fraction", type=float, default=0.5,
                    help="share of seizure windows in fine-tuning batches")
+    p.add_argument("--near-fraction", type=float, default=0.0,
+                   help="share of the non-seizure fine-tuning windows drawn from those whose "
+                        "last segment is within --near-seconds of a seizure (hard negatives: "
+                        "pre-ictal and post-ictal windows)")
+    p.add_argument("--near-seconds", type=float, default=120.0)
+    p.add_argument("--finetune-channels", type=int, default=None,
+                   help="channels per fine-tuning window (default: --channels)")
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (1 is fastest on a busy 2-core machine)")
     p.add_argument("--recordings", type=int, default=len(common.TRAIN_SIM),
@@ -275,8 +282,19 @@ def main(argv=None):
            if lab[k + T - 1]]
     neg = [(r, k) for r, lab in enumerate(sim.labels) for k in range(len(lab) - T + 1)
            if not lab[k + T - 1]]
+    near_segs = int(round(args.near_seconds / common.SEGMENT_S))
+
+    def is_near(r, k):
+        lab = sim.labels[r]
+        s = k + T - 1
+        return bool(lab[max(0, s - near_segs):s + near_segs + 1].any())
+
+    near = [rk for rk in neg if is_near(*rk)]
+    far = [rk for rk in neg if not is_near(*rk)]
+    ft_channels = args.finetune_channels or args.channels
     print(f"fine-tuning: {args.finetune_steps} steps; windows {len(pos)} seizure, "
-          f"{len(neg)} other", flush=True)
+          f"{len(neg)} other ({len(near)} within {args.near_seconds:.0f} s of a seizure)",
+          flush=True)
     opt = torch.optim.AdamW(params, lr=args.finetune_lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.finetune_lr,
                                                 total_steps=max(1, args.finetune_steps),
@@ -285,8 +303,10 @@ def main(argv=None):
         xs, ys = [], []
         for _ in range(args.batch):
             pool = pos if (pos and rng.random() < args.positive_fraction) else neg
+            if pool is neg and args.near_fraction > 0 and near and far:
+                pool = near if rng.random() < args.near_fraction else far
             r, k = pool[int(rng.integers(0, len(pool)))]
-            x, y = sample_window(sim, rng, T, args.channels, k=k, r=r)
+            x, y = sample_window(sim, rng, T, ft_channels, k=k, r=r)
             xs.append(x)
             ys.append(y)
         enc, _, pred, logits = common.forward_features(model, torch.as_tensor(np.stack(xs)))
