@@ -36,6 +36,7 @@ struct _IctoWindowOverlays
 
   double               threshold;
   gboolean             show_prediction;
+  gboolean             retrieve_prediction;   /* "prediction-mode": "retrieve" */
   gboolean             show_agreement;
   gboolean             show_probability;
 
@@ -202,7 +203,7 @@ prediction_done_cb (GObject      *object,
   IctoWindow *self = req->window;
   IctoWindowOverlays *ov = get (self);
   g_autoptr(GError) error = NULL;
-  g_autoptr(IctoContinuation) cont = icto_prediction_compute_finish (result, &error);
+  g_autoptr(IctoContinuation) cont = icto_prediction_compute_full_finish (result, &error);
   IctoPredictionLayer *layer;
 
   if (cont == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -224,20 +225,29 @@ prediction_done_cb (GObject      *object,
   else
     {
       g_autofree float *samples = g_new (float, (gsize) req->n_rows * cont->n_samples);
+      g_autofree double *sources = g_new (double, MAX (1, req->n_rows));
+      /* retrieval mode: the closest real past segments, else the decoded prediction */
+      const float *from = cont->source_samples != NULL ? cont->source_samples : cont->samples;
 
       for (guint row = 0; row < req->n_rows; row++)
         {
           float *dst = samples + (gsize) row * cont->n_samples;
           int i = req->row_index[row];
 
+          sources[row] = NAN;
           if (i >= 0 && (guint) i < cont->n_channels)
-            memcpy (dst, cont->samples + (gsize) i * cont->n_samples, sizeof (float) * cont->n_samples);
+            {
+              memcpy (dst, from + (gsize) i * cont->n_samples, sizeof (float) * cont->n_samples);
+              if (cont->source_s != NULL)
+                sources[row] = cont->source_s[i];
+            }
           else
             for (guint j = 0; j < cont->n_samples; j++)
               dst[j] = NAN;
         }
       icto_prediction_layer_set_prediction (layer, cont->start_s, cont->rate_hz, samples,
                                             req->n_rows, cont->n_samples);
+      icto_prediction_layer_set_sources (layer, cont->source_s != NULL ? sources : NULL, req->n_rows);
       set_legend_note (ov, layer, NULL);
     }
   prediction_request_free (req);
@@ -274,7 +284,7 @@ update_prediction (IctoWindow *self)
   at = floor (page_centre_s (page) / 5.0) * 5.0;
   signals = g_array_new (FALSE, FALSE, sizeof (guint));
   key = g_string_new (NULL);
-  g_string_append_printf (key, "%p;%.1f;", (void *) ov->recording, at);
+  g_string_append_printf (key, "%p;%.1f;%d;", (void *) ov->recording, at, ov->retrieve_prediction);
   req = g_new0 (PredictionRequest, 1);
   req->window = g_object_ref (self);
   req->n_rows = page->n_channels;
@@ -305,10 +315,17 @@ update_prediction (IctoWindow *self)
   ov->prediction_cancellable = g_cancellable_new ();
   /* the old curve belongs to another time: drop it now */
   icto_prediction_layer_set_prediction (layer, 0, 0, NULL, 0, 0);
+  {
+    /* the legend names the mode being computed (no source times yet) */
+    const double none = NAN;
+
+    icto_prediction_layer_set_sources (layer, ov->retrieve_prediction ? &none : NULL, 0);
+  }
   set_legend_note (ov, layer, _("Computing the prediction…"));
-  icto_prediction_compute_async (ov->recording, icto_inference_worker_get_model (ov->worker),
-                                 (const guint *) signals->data, signals->len, at,
-                                 ov->prediction_cancellable, prediction_done_cb, req);
+  icto_prediction_compute_full_async (ov->recording, icto_inference_worker_get_model (ov->worker),
+                                      (const guint *) signals->data, signals->len, at,
+                                      ov->retrieve_prediction ? ICTO_PREDICTION_RETRIEVE : ICTO_PREDICTION_DECODED,
+                                      ov->prediction_cancellable, prediction_done_cb, req);
 }
 
 /* ------------------------------------------------------------------ */
@@ -560,6 +577,15 @@ apply_settings (IctoWindow *self)
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), toggles[i].name);
       *toggles[i].value = setting_or (self, toggles[i].name, *toggles[i].value);
       g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (*toggles[i].value));
+    }
+  if (settings_has (self, "prediction-mode"))
+    {
+      g_autofree char *mode = g_settings_get_string (self->settings, "prediction-mode");
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "prediction-mode");
+
+      ov->retrieve_prediction = g_str_equal (mode, "retrieve");
+      g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                                 g_variant_new_string (ov->retrieve_prediction ? "retrieve" : "decoded"));
     }
   if (settings_has (self, "detection-threshold"))
     icto_probability_lane_set_threshold (icto_trace_view_get_probability_lane (self->trace_view),
@@ -1274,6 +1300,28 @@ toggle_changed (GSimpleAction *action,
   update_visibility (self);
 }
 
+/* win.prediction-mode: "decoded" (the decoded prediction) or "retrieve"
+ * (the closest real past segment, core/icto-prediction.h). */
+static void
+prediction_mode_changed (GSimpleAction *action,
+                         GVariant      *value,
+                         gpointer       user_data)
+{
+  IctoWindow *self = ICTO_WINDOW (user_data);
+  IctoWindowOverlays *ov = get (self);
+  const char *mode = g_variant_get_string (value, NULL);
+
+  if (ov == NULL || (!g_str_equal (mode, "decoded") && !g_str_equal (mode, "retrieve")))
+    return;
+  g_simple_action_set_state (action, value);
+  ov->retrieve_prediction = g_str_equal (mode, "retrieve");
+  if (settings_has (self, "prediction-mode"))
+    g_settings_set_string (self->settings, "prediction-mode", mode);
+  g_clear_pointer (&ov->prediction_key, g_free);
+  if (self->trace_view != NULL)
+    update_prediction (self);
+}
+
 static void
 add_toggle (IctoWindow *self,
             const char *name,
@@ -1356,6 +1404,13 @@ _icto_window_overlays_init (IctoWindow *self)
   add_toggle (self, "show-prediction", ov->show_prediction);
   add_toggle (self, "show-agreement", ov->show_agreement);
   add_toggle (self, "show-probability", ov->show_probability);
+  {
+    g_autoptr(GSimpleAction) mode = g_simple_action_new_stateful ("prediction-mode", G_VARIANT_TYPE_STRING,
+                                                                  g_variant_new_string ("decoded"));
+
+    g_signal_connect (mode, "change-state", G_CALLBACK (prediction_mode_changed), self);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (mode));
+  }
 
   build_status (self);
   _icto_window_add_side_page (self, build_triage_page (self), "detections", _("Detections"));

@@ -16,7 +16,7 @@
 
 /*
  * ictoscope-cli predict RECORDING [--model M] [--channels A,B,...] --at SECONDS
- *                       --out next.tsv
+ *                       [--retrieve] --out next.tsv
  *
  * The model's predicted continuation of the 5 s after SECONDS (rounded down
  * to a segment boundary), decoded into a waveform per channel
@@ -30,6 +30,13 @@
  * agreement.<label> per channel: the cosine between the prediction and the
  * encoding of the real segment (the same value on every row; nan when the
  * recording ends before the segment does).
+ *
+ * With --retrieve (core/icto-prediction.h, ICTO_PREDICTION_RETRIEVE), per
+ * channel the real segment of the same channel in the hour before the start
+ * whose encoding is closest (cosine) to the prediction: after the agreement
+ * columns, retrieved.<label> (its samples resampled to 512 Hz, µV as
+ * recorded), source_s.<label> (its start, seconds from the first sample) and
+ * cosine.<label> (the same value on every row; nan when no candidate).
  */
 
 static void
@@ -48,10 +55,12 @@ icto_cli_predict (int    argc,
 {
   g_autofree char *model_path = NULL, *out_path = NULL, *channels = NULL;
   double at = NAN;
+  gboolean retrieve = FALSE;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("Model file (safetensors; default: the bundled model)"), N_("FILE") },
     { "at", 0, 0, G_OPTION_ARG_DOUBLE, &at, N_("Where the continuation starts (s from the first sample, rounded down to 5 s)"), N_("SECONDS") },
     { "channels", 0, 0, G_OPTION_ARG_STRING, &channels, N_("Comma-separated channel labels (default: all)"), N_("LIST") },
+    { "retrieve", 0, 0, G_OPTION_ARG_NONE, &retrieve, N_("Also give the closest real segment of the hour before (retrieval mode)"), NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Output file (.tsv)"), N_("FILE") },
     { NULL }
   };
@@ -103,7 +112,8 @@ icto_cli_predict (int    argc,
     for (guint i = 0; i < icto_recording_get_n_signals (rec); i++)
       g_array_append_val (idx, i);
 
-  cont = icto_prediction_compute (rec, model, (const guint *) (gpointer) idx->data, idx->len, at, NULL, &error);
+  cont = icto_prediction_compute_full (rec, model, (const guint *) (gpointer) idx->data, idx->len, at,
+                                       retrieve ? ICTO_PREDICTION_RETRIEVE : ICTO_PREDICTION_DECODED, NULL, &error);
   if (cont == NULL)
     return icto_cli_fail_error (error);
 
@@ -118,6 +128,15 @@ icto_cli_predict (int    argc,
     fprintf (f, "\tpredicted.%s", icto_recording_get_signal (rec, g_array_index (idx, guint, c))->label);
   for (guint c = 0; c < cont->n_channels; c++)
     fprintf (f, "\tagreement.%s", icto_recording_get_signal (rec, g_array_index (idx, guint, c))->label);
+  if (retrieve)
+    {
+      for (guint c = 0; c < cont->n_channels; c++)
+        fprintf (f, "\tretrieved.%s", icto_recording_get_signal (rec, g_array_index (idx, guint, c))->label);
+      for (guint c = 0; c < cont->n_channels; c++)
+        fprintf (f, "\tsource_s.%s", icto_recording_get_signal (rec, g_array_index (idx, guint, c))->label);
+      for (guint c = 0; c < cont->n_channels; c++)
+        fprintf (f, "\tcosine.%s", icto_recording_get_signal (rec, g_array_index (idx, guint, c))->label);
+    }
   fputc ('\n', f);
   for (guint i = 0; i < cont->n_samples; i++)
     {
@@ -131,6 +150,26 @@ icto_cli_predict (int    argc,
         {
           fputc ('\t', f);
           print_value (f, cont->agreement[c]);
+        }
+      if (retrieve)
+        {
+          for (guint c = 0; c < cont->n_channels; c++)
+            {
+              fputc ('\t', f);
+              print_value (f, cont->source_samples[(gsize) c * cont->n_samples + i]);
+            }
+          for (guint c = 0; c < cont->n_channels; c++)
+            {
+              if (isnan (cont->source_s[c]))
+                fputs ("\tnan", f);
+              else
+                fprintf (f, "\t%.3f", cont->source_s[c]);
+            }
+          for (guint c = 0; c < cont->n_channels; c++)
+            {
+              fputc ('\t', f);
+              print_value (f, cont->source_cosine[c]);
+            }
         }
       fputc ('\n', f);
     }

@@ -39,7 +39,7 @@ gboolean    icto_colormap_from_string (const char   *text,
                                        IctoColormap *map);
 
 /* Colour of @t in [0, 1] (clamped; NAN: grey), sRGB components in [0, 1]:
- * linear interpolation between the map's published stops (viridis and
+ * linear interpolation between the map's published stops (viridis: 9,
  * cividis: 10 stops; diverging: the 11 stops of RdBu, reversed so that
  * negative values are blue). */
 void icto_colormap_lookup (IctoColormap map,

@@ -17,6 +17,7 @@
 #define SEGMENT_S    5
 #define SEGMENT_LEN  (MODEL_RATE * SEGMENT_S)
 #define WINDOW_T     25
+#define RETRIEVE_S   3600
 
 void
 icto_continuation_free (IctoContinuation *continuation)
@@ -25,6 +26,10 @@ icto_continuation_free (IctoContinuation *continuation)
     return;
   g_free (continuation->samples);
   g_free (continuation->agreement);
+  g_free (continuation->source_s);
+  g_free (continuation->source_cosine);
+  g_free (continuation->source_samples);
+  g_free (continuation->embedding);
   g_free (continuation);
 }
 
@@ -64,6 +69,94 @@ read_resampled (IctoRecording  *recording,
   return TRUE;
 }
 
+static gboolean
+set_cancelled_from_model (GError  *local,
+                          GError **error)
+{
+  if (g_error_matches (local, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_CANCELLED))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The retrieval for channel @i (signal @sig) of @ret: every 5-s segment of
+ * the hour before S (icto-prediction.h), encoded and compared with @pred. */
+static gboolean
+retrieve_channel (IctoRecording     *recording,
+                  IctoModelState    *st,
+                  guint              sig,
+                  const float       *pred,
+                  int                D,
+                  IctoContinuation  *ret,
+                  guint              i,
+                  GError           **error)
+{
+  double S = ret->start_s;
+  gint64 k_end = (gint64) floor (S / SEGMENT_S + 1e-9);    /* segments [k·5, k·5 + 5) with k < k_end */
+  gint64 k_first = MAX (0, k_end - RETRIEVE_S / SEGMENT_S);
+  gsize n_cand = (gsize) (k_end - k_first), n_ok = 0;
+  g_autofree float *segs = g_new (float, MAX (1, n_cand) * SEGMENT_LEN);
+  g_autofree gint64 *ks = g_new (gint64, MAX (1, n_cand));
+  g_autofree float *enc = NULL;
+  double pn = 0, best = -INFINITY;
+  gsize best_j = G_MAXSIZE;
+
+  for (gint64 k = k_first; k < k_end; k++)
+    {
+      gboolean usable = FALSE;
+
+      if (!read_resampled (recording, sig, (double) k * SEGMENT_S, 1, segs + n_ok * SEGMENT_LEN, &usable, error))
+        return FALSE;
+      if (usable)
+        ks[n_ok++] = k;
+    }
+  ret->source_s[i] = NAN;
+  ret->source_cosine[i] = NAN;
+  for (int j = 0; j < SEGMENT_LEN; j++)
+    ret->source_samples[(gsize) i * SEGMENT_LEN + j] = NAN;
+  if (n_ok == 0)
+    return TRUE;
+
+  enc = g_new (float, n_ok * D);
+  {
+    g_autoptr(GError) local = NULL;
+
+    if (!icto_model_encode (st, segs, n_ok, enc, &local))
+      {
+        if (!set_cancelled_from_model (local, error))
+          g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
+      }
+  }
+  for (int d = 0; d < D; d++)
+    pn += (double) pred[d] * pred[d];
+  for (gsize j = 0; j < n_ok; j++)
+    {
+      const float *e = enc + j * D;
+      double dot = 0, en = 0, cosv;
+
+      for (int d = 0; d < D; d++)
+        {
+          dot += (double) pred[d] * e[d];
+          en += (double) e[d] * e[d];
+        }
+      cosv = dot / sqrt (pn * en);
+      if (isfinite (cosv) && cosv > best)
+        {
+          best = cosv;
+          best_j = j;
+        }
+    }
+  if (best_j == G_MAXSIZE)
+    return TRUE;
+  ret->source_s[i] = (double) ks[best_j] * SEGMENT_S;
+  ret->source_cosine[i] = (float) best;
+  memcpy (ret->source_samples + (gsize) i * SEGMENT_LEN, segs + best_j * SEGMENT_LEN, sizeof (float) * SEGMENT_LEN);
+  return TRUE;
+}
+
 IctoContinuation *
 icto_prediction_compute (IctoRecording  *recording,
                          IctoModel      *model,
@@ -73,12 +166,27 @@ icto_prediction_compute (IctoRecording  *recording,
                          GCancellable   *cancellable,
                          GError        **error)
 {
+  return icto_prediction_compute_full (recording, model, signals, n, at_s, ICTO_PREDICTION_DECODED,
+                                       cancellable, error);
+}
+
+IctoContinuation *
+icto_prediction_compute_full (IctoRecording       *recording,
+                              IctoModel           *model,
+                              const guint         *signals,
+                              guint                n,
+                              double               at_s,
+                              IctoPredictionMode   mode,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
   const IctoModelConfig *cfg;
   g_autoptr(IctoContinuation) ret = NULL;
   g_autoptr(IctoContinuationDecoder) dec = NULL;
   g_autoptr(IctoModelState) st = NULL;
   g_autofree guint *chans = NULL;
   g_autofree float *x = NULL;        /* [n_ch][T][L] */
+  g_autofree float *preds = NULL;    /* [n_ch][D] predicted embeddings */
   gboolean have_next;
   double total_s, S, b;
   guint n_ch, n_sig, n_groups;
@@ -183,6 +291,7 @@ icto_prediction_compute (IctoRecording  *recording,
   ret->n_samples = SEGMENT_LEN;
   ret->samples = g_new (float, (gsize) n_ch * SEGMENT_LEN);
   ret->agreement = g_new (float, n_ch);
+  preds = g_new (float, (gsize) n_ch * D);
 
   /* groups of consecutive channels of near-equal size, as icto-inference */
   n_groups = (n_ch + cfg->n_channels - 1) / cfg->n_channels;
@@ -218,6 +327,7 @@ icto_prediction_compute (IctoRecording  *recording,
           float *dst = ret->samples + (gsize) (first + c) * SEGMENT_LEN;
           double ss = 0, rms;
 
+          memcpy (preds + (gsize) (first + c) * D, pred, sizeof (float) * D);
           icto_continuation_decoder_decode (dec, pred, dst);
           for (int i = 0; i < SEGMENT_LEN; i++)
             ss += (double) prev[i] * prev[i];
@@ -230,11 +340,25 @@ icto_prediction_compute (IctoRecording  *recording,
       continue;
 
     failed:
-      if (g_error_matches (local, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_CANCELLED))
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-      else
+      if (!set_cancelled_from_model (local, error))
         g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
+    }
+
+  if (mode & ICTO_PREDICTION_RETRIEVE)
+    {
+      ret->source_s = g_new (double, n_ch);
+      ret->source_cosine = g_new (float, n_ch);
+      ret->source_samples = g_new (float, (gsize) n_ch * SEGMENT_LEN);
+      ret->embedding_dim = (guint) D;
+      ret->embedding = g_memdup2 (preds, sizeof (float) * n_ch * D);
+      for (guint i = 0; i < n_ch; i++)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          if (!retrieve_channel (recording, st, chans[i], preds + (gsize) i * D, D, ret, i, error))
+            return NULL;
+        }
     }
   return g_steal_pointer (&ret);
 }
@@ -245,6 +369,7 @@ typedef struct {
   guint         *signals;
   guint          n;
   double         at_s;
+  IctoPredictionMode mode;
 } ComputeData;
 
 static void
@@ -268,7 +393,8 @@ compute_thread (GTask        *task,
   GError *error = NULL;
   IctoContinuation *ret;
 
-  ret = icto_prediction_compute (cd->recording, cd->model, cd->signals, cd->n, cd->at_s, cancellable, &error);
+  ret = icto_prediction_compute_full (cd->recording, cd->model, cd->signals, cd->n, cd->at_s, cd->mode,
+                                      cancellable, &error);
   if (ret == NULL)
     g_task_return_error (task, error);
   else
@@ -285,6 +411,21 @@ icto_prediction_compute_async (IctoRecording       *recording,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  icto_prediction_compute_full_async (recording, model, signals, n, at_s, ICTO_PREDICTION_DECODED,
+                                      cancellable, callback, user_data);
+}
+
+void
+icto_prediction_compute_full_async (IctoRecording       *recording,
+                                    IctoModel           *model,
+                                    const guint         *signals,
+                                    guint                n,
+                                    double               at_s,
+                                    IctoPredictionMode   mode,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   ComputeData *cd;
 
@@ -297,6 +438,7 @@ icto_prediction_compute_async (IctoRecording       *recording,
   cd->signals = n > 0 ? g_memdup2 (signals, sizeof (guint) * n) : NULL;
   cd->n = n;
   cd->at_s = at_s;
+  cd->mode = mode;
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, icto_prediction_compute_async);
   g_task_set_task_data (task, cd, compute_data_free);
@@ -306,6 +448,13 @@ icto_prediction_compute_async (IctoRecording       *recording,
 IctoContinuation *
 icto_prediction_compute_finish (GAsyncResult  *result,
                                 GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+IctoContinuation *
+icto_prediction_compute_full_finish (GAsyncResult  *result,
+                                     GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -43,7 +43,35 @@ typedef struct {
   float  *samples;            /* [n_channels * n_samples], channel-major, µV (physical
                                  units of the channel), scaled to the preceding segment's RMS */
   float  *agreement;          /* [n_channels]; NAN: no real segment to compare */
+
+  /* Retrieval (ICTO_PREDICTION_RETRIEVE only; NULL otherwise): per channel,
+   * the real segment of the same channel in the hour before S whose encoding
+   * is closest (cosine) to the predicted embedding. */
+  double *source_s;           /* [n_channels]: its start, seconds from the first sample
+                                 (a multiple of 5 s in [max (0, S - 3600), S - 5]); NAN: no candidate */
+  float  *source_cosine;      /* [n_channels]: cosine(prediction, encoding of that segment); NAN: none */
+  float  *source_samples;     /* [n_channels * n_samples], channel-major: that segment resampled to
+                                 512 Hz as the model's input, µV as recorded (not rescaled); NAN: none */
+  guint   embedding_dim;      /* the model's n_embd (0 without retrieval) */
+  float  *embedding;          /* [n_channels * embedding_dim]: the predicted embeddings compared */
 } IctoContinuation;
+
+/*
+ * IctoPredictionMode: flags for icto_prediction_compute_full().
+ * ICTO_PREDICTION_DECODED: the decoded continuation only (samples, agreement).
+ * ICTO_PREDICTION_RETRIEVE: in addition, the retrieval fields (source_*).
+ *   Candidates: every 5-s segment [k·5 s, k·5 s + 5 s) of the same channel with
+ *   S - 3600 s <= k·5 s and k·5 s + 5 s <= S (the recording's first hour: the
+ *   segments that exist before S), read and resampled to 512 Hz as the model's
+ *   input (icto-inference.h) and encoded with icto_model_encode(); segments
+ *   touching a gap or non-finite samples are skipped.  The best is the largest
+ *   cosine with the predicted embedding (the earliest on a tie).  About 720
+ *   encodings per channel: a few ms each.
+ */
+typedef enum {
+  ICTO_PREDICTION_DECODED  = 0,
+  ICTO_PREDICTION_RETRIEVE = 1 << 0,
+} IctoPredictionMode;
 
 void icto_continuation_free (IctoContinuation *continuation);
 
@@ -68,9 +96,40 @@ IctoContinuation *icto_prediction_compute (IctoRecording  *recording,
                                            GCancellable   *cancellable,
                                            GError        **error);
 
+/**
+ * icto_prediction_compute_full:
+ * @mode: ICTO_PREDICTION_DECODED (the same as icto_prediction_compute()) or
+ *   ICTO_PREDICTION_RETRIEVE (also fills the source_* fields)
+ *
+ * As icto_prediction_compute(); with ICTO_PREDICTION_RETRIEVE, @cancellable
+ * is also polled between channels of the retrieval (G_IO_ERROR_CANCELLED).
+ * Same threading and errors.
+ */
+IctoContinuation *icto_prediction_compute_full (IctoRecording       *recording,
+                                                IctoModel           *model,
+                                                const guint         *signals,
+                                                guint                n,
+                                                double               at_s,
+                                                IctoPredictionMode   mode,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+
 /* The same in a GTask thread; @signals is copied, @recording and @model are
  * referenced.  The callback runs in the thread-default main context of the
- * caller. */
+ * caller.  icto_prediction_compute_async() is _full_async() with
+ * ICTO_PREDICTION_DECODED; either _finish() takes either result. */
+void              icto_prediction_compute_full_async  (IctoRecording       *recording,
+                                                       IctoModel           *model,
+                                                       const guint         *signals,
+                                                       guint                n,
+                                                       double               at_s,
+                                                       IctoPredictionMode   mode,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+IctoContinuation *icto_prediction_compute_full_finish (GAsyncResult        *result,
+                                                       GError             **error);
+
 void              icto_prediction_compute_async  (IctoRecording       *recording,
                                                   IctoModel           *model,
                                                   const guint         *signals,

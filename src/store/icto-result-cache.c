@@ -105,23 +105,6 @@ check_key (const char          *fingerprint,
   return TRUE;
 }
 
-static gboolean
-step_or_error (IctoStore    *store,
-               sqlite3_stmt *stmt,
-               GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      _icto_store_set_error (store, error, rc, "result cache");
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
 /* ---- runs ---- */
 
 static gint64
@@ -185,7 +168,7 @@ ensure_run_cb (IctoStore  *store,
   sqlite3_bind_text (stmt, 4, er->settings, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, er->n_channels);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
-  if (!step_or_error (store, stmt, error))
+  if (!_icto_store_step_done (store, stmt, error))
     return FALSE;
   er->id = find_run (store, er->recording_id, er->model_hash, er->channels, er->settings, error);
   return er->id > 0;
@@ -303,7 +286,7 @@ delete_run_cb (IctoStore  *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, *id);
-  if (!step_or_error (store, stmt, error))
+  if (!_icto_store_step_done (store, stmt, error))
     return FALSE;
   if (sqlite3_changes (_icto_store_get_db (store)) == 0)
     {
@@ -369,7 +352,7 @@ put_windows_cb (IctoStore  *store,
       bind_floats (stmt, 5, w->agreement, w->n_channels);
       bind_floats (stmt, 6, w->contribution, w->n_channels);
       bind_floats (stmt, 7, w->prediction, (gsize) w->n_channels * w->prediction_dim);
-      if (!step_or_error (store, stmt, error))
+      if (!_icto_store_step_done (store, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -497,7 +480,7 @@ put_features_cb (IctoStore  *store,
       sqlite3_bind_int64 (stmt, 1, pf->run_id);
       sqlite3_bind_int64 (stmt, 2, pf->starts[i]);
       bind_floats (stmt, 3, pf->features + (gsize) i * pf->dim, pf->dim);
-      if (!step_or_error (store, stmt, error))
+      if (!_icto_store_step_done (store, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -635,7 +618,7 @@ decision_cb (IctoStore  *store,
       sqlite3_bind_int64 (stmt, 2, rater_id);
       sqlite3_bind_text (stmt, 3, d->model_hash, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 4, d->onset);
-      if (!step_or_error (store, stmt, error))
+      if (!_icto_store_step_done (store, stmt, error))
         return FALSE;
       if (sqlite3_changes (_icto_store_get_db (store)) == 0)
         {
@@ -662,7 +645,7 @@ decision_cb (IctoStore  *store,
   else
     sqlite3_bind_null (stmt, 7);
   sqlite3_bind_int64 (stmt, 8, g_get_real_time ());
-  return step_or_error (store, stmt, error);
+  return _icto_store_step_done (store, stmt, error);
 }
 
 static gboolean

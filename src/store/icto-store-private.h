@@ -33,6 +33,10 @@ void                 _icto_store_set_error     (IctoStore           *self,
                                                 GError             **error,
                                                 int                  rc,
                                                 const char          *context);
+/* sqlite3_step then reset: FALSE with a store error unless DONE or ROW. */
+gboolean             _icto_store_step_done     (IctoStore           *self,
+                                                struct sqlite3_stmt *stmt,
+                                                GError             **error);
 struct sqlite3_stmt *_icto_store_get_stmt      (IctoStore           *self,
                                                 const char          *sql,
                                                 GError             **error);

@@ -311,10 +311,10 @@ get_stmt (IctoStore   *self,
   return stmt;
 }
 
-static gboolean
-step_done (IctoStore    *self,
-           sqlite3_stmt *stmt,
-           GError      **error)
+gboolean
+_icto_store_step_done (IctoStore    *self,
+                       sqlite3_stmt *stmt,
+                       GError      **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -702,7 +702,7 @@ ensure_rater_id (IctoStore   *self,
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  if (!step_done (self, stmt, error))
+  if (!_icto_store_step_done (self, stmt, error))
     return 0;
   stmt = get_stmt (self, "SELECT id FROM rater WHERE name = ?", error);
   if (stmt == NULL)
@@ -894,7 +894,7 @@ insert_row_cached (IctoStore       *self,
     sqlite3_bind_int64 (stmt, 20, a->id);
   else
     sqlite3_bind_null (stmt, 20);
-  if (!step_done (self, stmt, error))
+  if (!_icto_store_step_done (self, stmt, error))
     return FALSE;
   if (!keep_id)
     a->id = sqlite3_last_insert_rowid (self->db);
@@ -936,7 +936,7 @@ update_row (IctoStore             *self,
   bind_fields (stmt, a, rater_id);
   sqlite3_bind_int (stmt, 21, level_of (a->duration));
   sqlite3_bind_int64 (stmt, 20, a->id);
-  if (!step_done (self, stmt, error))
+  if (!_icto_store_step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -957,7 +957,7 @@ delete_row (IctoStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!step_done (self, stmt, error))
+  if (!_icto_store_step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -1018,7 +1018,7 @@ log_action (IctoStore   *self,
     sqlite3_bind_null (stmt, 3);
   bind_text_or_null (stmt, 4, description);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
-  if (!step_done (self, stmt, error))
+  if (!_icto_store_step_done (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -1043,7 +1043,7 @@ log_change (IctoStore             *self,
   sqlite3_bind_int64 (stmt, 2, annotation_id);
   bind_text_or_null (stmt, 3, before_json);
   bind_text_or_null (stmt, 4, after_json);
-  return step_done (self, stmt, error);
+  return _icto_store_step_done (self, stmt, error);
 }
 
 static void
@@ -1233,7 +1233,7 @@ insert_label (IctoStore        *self,
   bind_text_or_null (stmt, 6, label->hed);
   bind_text_or_null (stmt, 7, label->szcore);
   sqlite3_bind_int (stmt, 8, label->position);
-  return step_done (self, stmt, error);
+  return _icto_store_step_done (self, stmt, error);
 }
 
 static gboolean
@@ -1531,7 +1531,7 @@ ensure_recording_cb (IctoStore  *self,
   bind_text_or_null (stmt, 2, er->path);
   sqlite3_bind_int64 (stmt, 3, er->duration);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
-  if (!step_done (self, stmt, error))
+  if (!_icto_store_step_done (self, stmt, error))
     return FALSE;
   er->id = icto_store_find_recording (self, er->fingerprint, error);
   return er->id > 0;
@@ -2395,7 +2395,7 @@ remove_label_cb (IctoStore  *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, rl->vocabulary, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, rl->code, -1, SQLITE_TRANSIENT);
-  if (!step_done (self, stmt, error))
+  if (!_icto_store_step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {

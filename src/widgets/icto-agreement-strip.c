@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "core/icto-map-painter.h"
 #include "widgets/icto-agreement-strip.h"
 
 struct _IctoAgreementStrip
@@ -21,13 +22,6 @@ struct _IctoAgreementStrip
 };
 
 G_DEFINE_FINAL_TYPE (IctoAgreementStrip, icto_agreement_strip, GTK_TYPE_WIDGET)
-
-/* viridis at t = 0, 1/8, ..., 1 (matplotlib's map, sRGB) */
-static const guint8 viridis_stops[9][3] = {
-  { 0x44, 0x01, 0x54 }, { 0x47, 0x2d, 0x7b }, { 0x3b, 0x52, 0x8b },
-  { 0x2c, 0x72, 0x8e }, { 0x21, 0x91, 0x8c }, { 0x28, 0xae, 0x80 },
-  { 0x5e, 0xc9, 0x62 }, { 0xad, 0xdc, 0x30 }, { 0xfd, 0xe7, 0x25 },
-};
 
 static gboolean
 query_tooltip_cb (GtkWidget          *widget,
@@ -180,19 +174,8 @@ void
 icto_viridis (double t,
               double rgb[3])
 {
-  double f;
-  guint i;
-
-  if (isnan (t))
-    {
-      rgb[0] = rgb[1] = rgb[2] = 0.88;
-      return;
-    }
-  t = CLAMP (t, 0.0, 1.0) * 8.0;
-  i = MIN ((guint) t, 7u);
-  f = t - i;
-  for (guint c = 0; c < 3; c++)
-    rgb[c] = ((1 - f) * viridis_stops[i][c] + f * viridis_stops[i + 1][c]) / 255.0;
+  /* one colour table for the whole application: the map painter's */
+  icto_colormap_lookup (ICTO_COLORMAP_VIRIDIS, t, rgb);
 }
 
 void

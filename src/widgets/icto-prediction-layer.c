@@ -25,6 +25,8 @@ struct _IctoPredictionLayer
   guint          n_rows;
   guint          n_samples;
   guint          n_drawn;
+  double        *sources;      /* [n_sources] or NULL: decoded mode */
+  guint          n_sources;
 };
 
 G_DEFINE_FINAL_TYPE (IctoPredictionLayer, icto_prediction_layer, GTK_TYPE_WIDGET)
@@ -34,6 +36,22 @@ row_has_prediction (IctoPredictionLayer *self,
                     guint                row)
 {
   return row < self->n_rows && self->n_samples > 0 && !isnan (self->samples[(gsize) row * self->n_samples]);
+}
+
+static void
+set_legend_text (IctoPredictionLayer *self)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *markup = NULL;
+
+  escaped = g_markup_escape_text (self->sources != NULL
+                                  /* Translators: legend of the ghost trace in retrieval mode: a real past
+                                     segment of the same channel, the closest to what the model predicts */
+                                  ? _("Closest past segment to the model's prediction")
+                                  /* Translators: legend of the ghost trace drawn over the real one */
+                                  : _("Model prediction (decoded)"), -1);
+  markup = g_strdup_printf ("<span foreground=\"#CC79A7\" weight=\"bold\">━━</span> %s", escaped);
+  gtk_label_set_markup (self->legend, markup);
 }
 
 static void
@@ -78,6 +96,7 @@ icto_prediction_layer_finalize (GObject *object)
   IctoPredictionLayer *self = ICTO_PREDICTION_LAYER (object);
 
   g_free (self->samples);
+  g_free (self->sources);
   G_OBJECT_CLASS (icto_prediction_layer_parent_class)->finalize (object);
 }
 
@@ -97,8 +116,6 @@ icto_prediction_layer_class_init (IctoPredictionLayerClass *klass)
 static void
 icto_prediction_layer_init (IctoPredictionLayer *self)
 {
-  g_autofree char *markup = NULL;
-
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
   gtk_widget_set_can_focus (GTK_WIDGET (self), FALSE);
 
@@ -110,11 +127,8 @@ icto_prediction_layer_init (IctoPredictionLayer *self)
   gtk_widget_add_css_class (self->legend_box, "ictopredictionlegend");
   gtk_widget_set_parent (self->legend_box, GTK_WIDGET (self));
 
-  /* Translators: legend of the ghost trace drawn over the real one */
-  markup = g_strdup_printf ("<span foreground=\"#CC79A7\" weight=\"bold\">━━</span> %s",
-                            _("Model prediction"));
   self->legend = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_markup (self->legend, markup);
+  set_legend_text (self);
   gtk_label_set_xalign (self->legend, 1);
   gtk_widget_add_css_class (GTK_WIDGET (self->legend), "caption");
   gtk_box_append (GTK_BOX (self->legend_box), GTK_WIDGET (self->legend));
@@ -163,6 +177,7 @@ icto_prediction_layer_set_prediction (IctoPredictionLayer *self,
   g_clear_pointer (&self->samples, g_free);
   self->n_rows = 0;
   self->n_samples = 0;
+  self->n_drawn = 0;    /* until the next draw */
   if (samples != NULL && n_rows > 0 && n_samples > 0 && (gsize) n_rows <= G_MAXSIZE / sizeof (float) / n_samples)
     {
       self->samples = g_memdup2 (samples, sizeof (float) * n_rows * n_samples);
@@ -173,6 +188,61 @@ icto_prediction_layer_set_prediction (IctoPredictionLayer *self,
     }
   update_legend (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+icto_prediction_layer_set_sources (IctoPredictionLayer *self,
+                                   const double        *source_s,
+                                   guint                n_rows)
+{
+  g_return_if_fail (ICTO_IS_PREDICTION_LAYER (self));
+
+  g_clear_pointer (&self->sources, g_free);
+  self->n_sources = 0;
+  if (source_s != NULL)
+    {
+      self->sources = g_memdup2 (source_s, sizeof (double) * MAX (1, n_rows));
+      self->n_sources = n_rows;
+    }
+  set_legend_text (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+icto_prediction_layer_get_retrieval (IctoPredictionLayer *self)
+{
+  g_return_val_if_fail (ICTO_IS_PREDICTION_LAYER (self), FALSE);
+  return self->sources != NULL;
+}
+
+/* The source time label of @row at (@x, @y): "from h:mm:ss". */
+static void
+draw_source_label (cairo_t *cr,
+                   double   source_s,
+                   double   x,
+                   double   y)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 8");
+  gint64 t = (gint64) llround (source_s);
+  g_autofree char *hms = g_strdup_printf ("%d:%02d:%02d", (int) (t / 3600), (int) (t / 60 % 60), (int) (t % 60));
+  /* Translators: label of a retrieved past segment drawn over the traces,
+     %s is its time from the start of the recording (h:mm:ss) */
+  g_autofree char *text = g_strdup_printf (_("from %s"), hms);
+  int w, h;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  /* a light plate so the label reads over the traces */
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.8);
+  cairo_rectangle (cr, x + 1, y, w + 2, h);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  cairo_move_to (cr, x + 2, y);
+  pango_cairo_show_layout (cr, layout);
 }
 
 void
@@ -271,6 +341,14 @@ icto_prediction_layer_draw (IctoPredictionLayer *self,
           started = TRUE;
         }
       self->n_drawn++;
+      if (self->sources != NULL && row < self->n_sources && isfinite (self->sources[row]) && x_last > x_first)
+        {
+          cairo_stroke (cr);
+          cairo_save (cr);
+          cairo_set_source_rgba (cr, 0x8E / 255.0, 0x3E / 255.0, 0x70 / 255.0, 1.0);
+          draw_source_label (cr, self->sources[row], x_first, centre - height / page->n_channels / 2);
+          cairo_restore (cr);
+        }
     }
   cairo_stroke (cr);
   cairo_restore (cr);

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * (i + 0.5) * height / n_rows, a value v drawn v / sensitivity[i] *
  * pixels_per_mm device pixels above it), in its own translucent colour
  * (Okabe-Ito reddish purple) so the real trace stays readable beneath.
- * A legend in the top-right corner always says "Model prediction" whenever
+ * A legend in the top-right corner always says "Model prediction (decoded)"
+ * (or, in retrieval mode, "Closest past segment to the model's prediction") whenever
  * the curve is shown, with an optional note (e.g. why some rows have
  * none); with a note and no curve the legend still shows, to say why.  It is a picture of a model's expectation, not data.
  *
@@ -47,6 +48,22 @@ void       icto_prediction_layer_set_prediction (IctoPredictionLayer *self,
                                                  const float         *samples,
                                                  guint                n_rows,
                                                  guint                n_samples);
+/*
+ * icto_prediction_layer_set_sources:
+ * @source_s: (nullable): [@n_rows] in the page's row order: NULL, the curves
+ *   are the decoded prediction (legend "Model prediction (decoded)"); else
+ *   retrieval mode: the curves are real past segments of the same channels
+ *   (core/icto-prediction.h, ICTO_PREDICTION_RETRIEVE), the legend says
+ *   "Closest past segment to the model's prediction" and each drawn row is
+ *   labelled at the start of its curve with the segment's source time
+ *   (seconds from the first sample, shown as h:mm:ss; NAN: no label).  Copied.
+ */
+void       icto_prediction_layer_set_sources (IctoPredictionLayer *self,
+                                              const double        *source_s,
+                                              guint                n_rows);
+/* TRUE in retrieval mode (set_sources with non-NULL). */
+gboolean   icto_prediction_layer_get_retrieval (IctoPredictionLayer *self);
+
 /* A note under the legend (NULL: none), e.g. that derived montage rows have no prediction. */
 void       icto_prediction_layer_set_note   (IctoPredictionLayer *self,
                                              const char          *note);

@@ -197,6 +197,18 @@ test_overlays_demo (void)
 
   shot = icto_gui_test_screenshot (GTK_WIDGET (window), "screenshot-overlays.png");
   g_test_message ("screenshot: %s", shot);
+
+  /* retrieval mode: the closest real past segment, labelled as such */
+  g_assert_false (icto_prediction_layer_get_retrieval (layer));
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "prediction-mode", g_variant_new_string ("retrieve"));
+  WAIT_LONG (icto_prediction_layer_get_retrieval (layer) && icto_prediction_layer_get_n_drawn (layer) > 0, 60);
+  g_assert_nonnull (strstr (icto_prediction_layer_get_legend (layer), "Closest past segment"));
+  g_clear_pointer (&shot, g_free);
+  shot = icto_gui_test_screenshot (GTK_WIDGET (window), "screenshot-overlays-retrieval.png");
+  g_test_message ("screenshot: %s", shot);
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "prediction-mode", g_variant_new_string ("decoded"));
+  WAIT_LONG (!icto_prediction_layer_get_retrieval (layer) && icto_prediction_layer_get_n_drawn (layer) > 0, 60);
+  g_assert_nonnull (strstr (icto_prediction_layer_get_legend (layer), "Model prediction (decoded)"));
   g_assert_null (icto_window_get_last_toast (window));
   gtk_window_destroy (GTK_WINDOW (window));
   icto_gui_test_settle ();

@@ -210,6 +210,56 @@ test_predict_end_and_async (void)
   g_assert_cmpmem (async->samples, sizeof (float) * async->n_samples, sync->samples, sizeof (float) * sync->n_samples);
 }
 
+/* --retrieve: the retrieved.<label>, source_s.<label>, cosine.<label>
+ * columns equal the library's retrieval (ICTO_PREDICTION_RETRIEVE), and the
+ * retrieved samples are the recording's at source_s. */
+static void
+test_predict_retrieve (void)
+{
+  g_autofree char *out = g_build_filename (icto_test_tmpdir (), "retrieve.tsv", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "predict", edf_path, "--model", model_path, "--channels", "LA1,LA3",
+                         "--at", "152", "--retrieve", "--out", out, NULL };
+  g_autoptr(IctoRecording) rec = icto_recording_open (edf_path, &error);
+  g_autoptr(IctoModel) model = icto_model_load (model_path, NULL, NULL, &error);
+  g_autoptr(IctoContinuation) cont = NULL;
+  const guint sigs[2] = { 0, 2 };
+  guint n_rows = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run_cli (args, &err), ==, 0);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "time_s\tpredicted.LA1\tpredicted.LA3\tagreement.LA1\tagreement.LA3"
+                                 "\tretrieved.LA1\tretrieved.LA3\tsource_s.LA1\tsource_s.LA3\tcosine.LA1\tcosine.LA3");
+  cont = icto_prediction_compute_full (rec, model, sigs, 2, 152, ICTO_PREDICTION_RETRIEVE, NULL, &error);
+  g_assert_no_error (error);
+  for (int c = 0; c < 2; c++)
+    g_test_message ("LA%u: source %.1f s, cosine %.4f", sigs[c] + 1, cont->source_s[c], cont->source_cosine[c]);
+  for (int i = 1; lines[i] && lines[i][0]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+
+      g_assert_cmpuint (g_strv_length (f), ==, 11);
+      for (int c = 0; c < 2; c++)
+        {
+          float recorded;
+
+          g_assert_true (icto_recording_read_samples (rec, sigs[c], (gint64) llround (cont->source_s[c] * 512) + i - 1,
+                                                      1, &recorded, &error));
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[5 + c], NULL), recorded, 1e-5 * MAX (1, fabs (recorded)));
+          g_assert_cmpfloat (g_ascii_strtod (f[7 + c], NULL), ==, cont->source_s[c]);
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[9 + c], NULL), cont->source_cosine[c], 1e-5);
+          g_assert_cmpfloat (cont->source_s[c], <=, 145);
+        }
+      n_rows++;
+    }
+  g_assert_cmpuint (n_rows, ==, 2560);
+}
+
 /* Errors: --at before 5 s, past the end, unknown channel, missing --at. */
 static void
 test_predict_errors (void)
@@ -240,6 +290,7 @@ main (int    argc,
   edf_path = make_edf ("rec.edf", 205);
   g_test_add_func ("/cli/predict/tsv", test_predict_tsv);
   g_test_add_func ("/cli/predict/end-and-async", test_predict_end_and_async);
+  g_test_add_func ("/cli/predict/retrieve", test_predict_retrieve);
   g_test_add_func ("/cli/predict/errors", test_predict_errors);
   ret = g_test_run ();
   g_free (model_path);
