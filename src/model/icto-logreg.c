@@ -55,7 +55,7 @@ check_data (const float              *X,
   if (n == 0 || d == 0)
     {
       g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_INPUT,
-                   _("No training data: %" G_GSIZE_FORMAT " windows of %u features"), n, d);
+                   _("No training data: %zu windows of %u features"), n, d);
       return FALSE;
     }
   for (gsize i = 0; i < n; i++)
@@ -63,7 +63,7 @@ check_data (const float              *X,
       if (y[i] > 1)
         {
           g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_INPUT,
-                       _("Label %u of window %" G_GSIZE_FORMAT " is neither 0 nor 1"), y[i], i);
+                       _("Label %u of window %zu is neither 0 nor 1"), y[i], i);
           return FALSE;
         }
       n_pos += y[i];
@@ -71,7 +71,7 @@ check_data (const float              *X,
         if (!isfinite (X[i * d + j]))
           {
             g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_TRAINING_NON_FINITE,
-                         _("Feature %u of window %" G_GSIZE_FORMAT " is not a finite number; "
+                         _("Feature %u of window %zu is not a finite number; "
                            "every feature must be finite"), j, i);
             return FALSE;
           }
@@ -80,9 +80,9 @@ check_data (const float              *X,
     {
       g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_TRAINING_ONE_CLASS,
                    n_pos == 0
-                   ? _("All %" G_GSIZE_FORMAT " windows are negative: training needs windows of both classes "
+                   ? _("All %zu windows are negative: training needs windows of both classes "
                        "(annotate at least one seizure)")
-                   : _("All %" G_GSIZE_FORMAT " windows are positive: training needs windows of both classes "
+                   : _("All %zu windows are positive: training needs windows of both classes "
                        "(include time without seizures)"), n);
       return FALSE;
     }
@@ -90,9 +90,9 @@ check_data (const float              *X,
     {
       g_set_error (error, ICTO_MODEL_ERROR, ICTO_MODEL_ERROR_TRAINING_TOO_FEW_POSITIVES,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "Only %" G_GSIZE_FORMAT " positive window; training needs at least %u "
+                                "Only %zu positive window; training needs at least %u "
                                 "(annotate more or longer seizures)",
-                                "Only %" G_GSIZE_FORMAT " positive windows; training needs at least %u "
+                                "Only %zu positive windows; training needs at least %u "
                                 "(annotate more or longer seizures)", n_pos),
                    n_pos, options->min_positives);
       return FALSE;

@@ -59,7 +59,7 @@ recording_exists (IctoStore *self, gint64 recording_id, GError **error)
     _icto_store_set_error (self, error, rc, "layout");
   else
     g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_NOT_FOUND,
-                 _("There is no recording %" G_GINT64_FORMAT " in the annotation database"), recording_id);
+                 _("There is no recording %lld in the annotation database"), (long long) recording_id);
   return FALSE;
 }
 
@@ -254,7 +254,7 @@ delete_func (IctoStore *self, gpointer data, GError **error)
   if (sqlite3_changes (_icto_store_get_db (self)) == 0)
     {
       g_set_error (error, ICTO_STORE_ERROR, ICTO_STORE_ERROR_NOT_FOUND,
-                   _("There is no electrode layout %" G_GINT64_FORMAT), *id);
+                   _("There is no electrode layout %lld"), (long long) *id);
       return FALSE;
     }
   return TRUE;
