@@ -47,6 +47,15 @@ done < "$tmp/POTFILES"
    --flag=g_markup_printf_escaped:1:c-format --flag=g_log:3:c-format \
    --flag=g_print:1:c-format --flag=g_printerr:1:c-format --flag=g_printf:1:c-format \
    --flag=g_fprintf:2:c-format --flag=g_sprintf:2:c-format --flag=g_snprintf:3:c-format)
+# A format macro inside _() ("%" G_GSIZE_FORMAT) cuts the message at the
+# '%': the rest can never be translated.  Use %zu, %lld with a cast, etc.
+cut=$(msgcat --no-wrap "$tmp/ictoscope.pot" | grep -E '^msgid(_plural)? ".*[^%]%"$' || true)
+if [ -n "$cut" ]; then
+  echo "FAIL: messages cut at a format macro inside _(): write the conversion out (%zu, %lld...):" >&2
+  echo "$cut" >&2
+  exit 1
+fi
+
 total=$(msgattrib --no-obsolete "$tmp/ictoscope.pot" | grep -c '^msgid ' || true)
 total=$((total - 1)) # the header
 echo "template: $total strings from $(wc -l < "$tmp/POTFILES") files"

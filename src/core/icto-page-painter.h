@@ -129,8 +129,8 @@ void icto_page_painter_draw_page (cairo_t             *cr,
 
 /*
  * icto_page_painter_shutdown:
- * Frees Pango's default font map and fontconfig's caches, so
- * leak checkers see a clean exit.  Call once at the end of a program that
+ * Frees Pango's default font map (and, in AddressSanitizer builds, the
+ * Cairo and fontconfig caches, so that the leak checker sees a clean exit).  Call once at the end of a program that
  * drew without GTK (CLI, tests); never while drawing may still happen.
  */
 void icto_page_painter_shutdown (void);

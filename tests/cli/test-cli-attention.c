@@ -26,6 +26,9 @@ run_cli (const char *const *args, char **out, char **err)
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                out, err, &status, &error));
   g_assert_no_error (error);
+  if (!WIFEXITED (status))
+    g_test_message ("ictoscope-cli %s died (signal %d); its stderr: %s", args[0],
+                    WIFSIGNALED (status) ? WTERMSIG (status) : 0, err != NULL && *err != NULL ? *err : "");
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
